@@ -1,0 +1,1 @@
+"""The Scrapy project: spiders decide what to fetch; extraction turns markup into items."""

@@ -1,0 +1,55 @@
+"""Availability normalised to in_stock | out_of_stock | preorder | backorder | discontinued | unknown.
+
+The words come from ``rules/vocab/availability.yml``: schema.org values (any URL form such as
+``https://schema.org/InStock`` or ``http://schema.org/OutOfStock``), Merchant Center values and the
+phrases Finnish, Swedish and English shops write.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from crawler.extraction.vocabulary import load_vocabulary
+
+UNKNOWN = "unknown"
+
+
+@cache
+def _tables() -> tuple[dict[str, str], re.Pattern[str], dict[str, str]]:
+    vocabulary = load_vocabulary("availability")
+    schema = {key.lower(): value for key, value in vocabulary.get("schema_org", {}).items()}
+    phrases: dict[str, str] = {}
+    for status, by_language in vocabulary.get("phrases", {}).items():
+        for words in by_language.values():
+            for word in words:
+                phrases[word.lower()] = status
+    ordered = sorted(phrases, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(word) for word in ordered) + r")(?!\w)", re.IGNORECASE
+    )
+    return schema, pattern, phrases
+
+
+def from_schema(value: object) -> str:
+    """Normalise a structured-data availability value (schema.org URL or feed word)."""
+    if not isinstance(value, str) or not value.strip():
+        return UNKNOWN
+    schema, _, _ = _tables()
+    key = value.strip().rstrip("/").rsplit("/", 1)[-1].lower()
+    return schema.get(key) or schema.get(value.strip().lower()) or from_text(value)
+
+
+def from_text(text: str | None) -> str:
+    """Normalise free text ("Loppuunmyyty", "I lager", "Only 2 left in stock").
+
+    The longest phrase found wins, so negated phrases ("ei varastossa") beat their positive part.
+    """
+    if not text:
+        return UNKNOWN
+    _, pattern, phrases = _tables()
+    found = pattern.findall(text)
+    if not found:
+        return UNKNOWN
+    longest = max(found, key=len)
+    return phrases[longest.lower()]

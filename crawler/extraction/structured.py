@@ -1,0 +1,141 @@
+"""Products and offers a page declares: schema.org JSON-LD, microdata, RDFa and OpenGraph.
+
+extruct reads the shared lxml tree once per syntax; each syntax is read on its own so that one
+broken JSON-LD block costs that block, not the page. Results are normalised to the JSON-LD shape
+(``uniform=True``) and walked for Product / ProductGroup nodes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import extruct
+
+from crawler.extraction.page import ParsedPage
+
+SYNTAXES = ("json-ld", "microdata", "rdfa", "opengraph")
+PRODUCT_TYPES = {"product", "productgroup", "productmodel", "individualproduct", "vehicle", "car"}
+OFFER_TYPES = {"offer", "aggregateoffer"}
+# Properties under which a product mentions *other* products: never the page's own.
+OTHER_PRODUCTS = {
+    "isrelatedto", "issimilarto", "isaccessoryorsparepartfor", "isconsumablefor",
+    "itemlistelement", "hasvariant", "isvariantof", "model", "workexample",
+}
+
+
+def structured_data(page: ParsedPage) -> dict[str, list[dict[str, Any]]]:
+    """Each syntax's items; a syntax that fails is recorded in ``page.problems`` and skipped."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for syntax in SYNTAXES:
+        try:
+            if syntax == "json-ld":
+                items = list(_json_ld(page))
+            else:
+                items = extruct.extract(
+                    page.tree, base_url=page.url, syntaxes=[syntax], uniform=True, errors="strict"
+                ).get(syntax, [])
+        except Exception as error:  # extruct raises many types on hostile markup
+            page.problems.append(f"{syntax}: {type(error).__name__}")
+            continue
+        if items:
+            found[syntax] = items
+    return found
+
+
+def _json_ld(page: ParsedPage) -> Iterator[dict[str, Any]]:
+    for script in page.tree.xpath("//script[contains(@type, 'ld+json')]"):
+        text = (script.text or "").strip()
+        if not text:
+            continue
+        try:
+            data = json.loads(text, strict=False)
+        except ValueError:
+            # Common breakage: trailing commas, HTML comments around the JSON.
+            repaired = re.sub(r",\s*([}\]])", r"\1", text.replace("<!--", "").replace("-->", ""))
+            try:
+                data = json.loads(repaired, strict=False)
+            except ValueError:
+                page.problems.append("json-ld: invalid JSON")
+                continue
+        yield from _as_list(data)
+
+
+def type_names(node: dict[str, Any]) -> set[str]:
+    """Lower-case schema.org type names of a node ("http://schema.org/Product" -> "product")."""
+    types = node.get("@type") or node.get("type") or []
+    names = set()
+    for value in _as_list(types):
+        if isinstance(value, str):
+            names.add(value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower())
+    return names
+
+
+def product_nodes(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Product nodes of the page itself: top level, in @graph, or as mainEntity of a page."""
+    for item in items:
+        yield from _walk(item, depth=0)
+
+
+def _walk(node: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > 6:
+        return
+    if isinstance(node, list):
+        for child in node:
+            yield from _walk(child, depth + 1)
+        return
+    if not isinstance(node, dict):
+        return
+    if type_names(node) & PRODUCT_TYPES:
+        yield node
+        return
+    for key, value in node.items():
+        if key.lower() in ("@graph", "mainentity", "mainentityofpage", "about", "item"):
+            yield from _walk(value, depth + 1)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def first_text(value: Any) -> str | None:
+    """The first plain string in a JSON-LD value (string, list, {"name": ...} or {"@value": ...})."""
+    for item in _as_list(value):
+        if isinstance(item, dict):
+            item = item.get("name") or item.get("@value") or item.get("value")
+            if isinstance(item, list):
+                item = item[0] if item else None
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            text = str(item).strip()
+            if text:
+                return text
+    return None
+
+
+def offers_of(product: dict[str, Any]) -> list[dict[str, Any]]:
+    """The product's own offers, flattening AggregateOffer.offers."""
+    found: list[dict[str, Any]] = []
+    for offer in _as_list(product.get("offers")):
+        if not isinstance(offer, dict):
+            continue
+        found.append(offer)
+        if "aggregateoffer" in type_names(offer):
+            found.extend(o for o in _as_list(offer.get("offers")) if isinstance(o, dict))
+    return found
+
+
+def variants_of(product: dict[str, Any]) -> list[dict[str, Any]]:
+    return [v for v in _as_list(product.get("hasVariant")) if isinstance(v, dict)]
+
+
+def opengraph_product(items: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """OpenGraph product tags (og:type product, product:price:amount...) as one flat dict."""
+    for item in items:
+        keys = {key.lower(): value for key, value in item.items()}
+        if any(key.startswith(("product:price", "og:price")) for key in keys):
+            return keys
+    return None

@@ -1,0 +1,85 @@
+"""What a crawl produces: one small dataclass per kind of item.
+
+Every item carries the channel it came from and the URL it was read on, so each value in a
+finding can be traced back to a page. Money is ``Decimal`` with an ISO currency code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+AVAILABILITY_VALUES = (
+    "in_stock",
+    "out_of_stock",
+    "preorder",
+    "backorder",
+    "discontinued",
+    "unknown",
+)
+
+
+@dataclass
+class PageVisit:
+    """One fetch attempt: what was asked for and what happened."""
+
+    channel: str
+    url: str
+    status: int | None = None
+    ok: bool = True
+    reason: str | None = None
+    content_type: str | None = None
+    size: int | None = None
+    offers: int = 0
+    claims: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Offer:
+    """A product as one channel presents it: identity, price and availability.
+
+    ``sources`` maps each field to where it was read (``json-ld``, ``microdata``, ``rdfa``,
+    ``opengraph``, ``selector``, ``text``, ``feed``, ``post``); ``evidence`` maps fields to a short
+    snippet of the page that shows the value.
+    """
+
+    channel: str
+    url: str
+    name: str | None = None
+    brand: str | None = None
+    sku: str | None = None
+    gtin: str | None = None
+    mpn: str | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    regular_price: Decimal | None = None
+    price_valid_from: str | None = None
+    price_valid_until: str | None = None
+    is_from_price: bool = False
+    availability: str = "unknown"
+    canonical_url: str | None = None
+    variant: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    published: str | None = None
+
+
+@dataclass
+class ServiceClaim:
+    """A sentence in which a channel promises (or denies) a service.
+
+    ``low``/``high`` hold the numeric attribute (a single value has low == high), normalised to
+    ``unit`` (days for durations, the currency code for money thresholds).
+    """
+
+    channel: str
+    url: str
+    service: str
+    sentence: str
+    attribute: str | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    unit: str | None = None
+    negated: bool = False
+    product: str | None = None
