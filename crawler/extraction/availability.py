@@ -1,4 +1,4 @@
-"""Availability normalised to in_stock | out_of_stock | preorder | backorder | discontinued | unknown.
+"""Availability as one of in_stock, out_of_stock, preorder, backorder, discontinued, unknown.
 
 The words come from ``rules/vocab/availability.yml``: schema.org values (any URL form such as
 ``https://schema.org/InStock`` or ``http://schema.org/OutOfStock``), Merchant Center values and the

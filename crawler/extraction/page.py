@@ -16,9 +16,39 @@ INVISIBLE = {"script", "style", "noscript", "template", "svg", "head", "iframe",
 # Elements that hold navigation: link labels, not statements.
 NAVIGATION = {"nav"}
 BLOCK = {
-    "p", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section",
-    "article", "main", "aside", "header", "footer", "blockquote", "figcaption", "caption", "tr",
-    "ul", "ol", "dl", "table", "form", "body", "summary", "details", "address", "button",
+    "p",
+    "li",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "header",
+    "footer",
+    "blockquote",
+    "figcaption",
+    "caption",
+    "tr",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "form",
+    "body",
+    "summary",
+    "details",
+    "address",
+    "button",
 }
 SPACE = re.compile(r"\s+")
 
@@ -40,6 +70,8 @@ class ParsedPage:
     url: str
     tree: Any
     problems: list[str] = field(default_factory=list)
+    source: bytes | str | None = field(default=None, repr=False)
+    encoding: str | None = None
 
     @classmethod
     def from_html(cls, html: bytes | str, url: str, encoding: str | None = None) -> ParsedPage:
@@ -55,7 +87,7 @@ class ParsedPage:
         except (lxml.etree.ParserError, ValueError, LookupError) as error:
             problems.append(f"unparseable html: {error}")
             tree = lxml.html.document_fromstring("<html><body></body></html>")
-        return cls(url=url, tree=tree, problems=problems)
+        return cls(url=url, tree=tree, problems=problems, source=html, encoding=encoding)
 
     @cached_property
     def title(self) -> str | None:
@@ -82,7 +114,9 @@ class ParsedPage:
         self._collect(body, "main", blocks, [])
         return blocks
 
-    def _collect(self, element: Any, region: str, blocks: list[TextBlock], buffer: list[str]) -> None:
+    def _collect(
+        self, element: Any, region: str, blocks: list[TextBlock], buffer: list[str]
+    ) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in INVISIBLE or tag in NAVIGATION:
             if element.tail:

@@ -100,7 +100,8 @@ def to_decimal(value: object) -> Decimal | None:
     else:
         text = str(value).strip().replace("\u00a0", "").replace(" ", "")
         if not re.fullmatch(r"-?\d+(?:[.,]\d+)?", text):
-            return parse_price(text).amount if parse_price(text) else None
+            money = parse_price(text)
+            return money.amount if money else None
         try:
             amount = Decimal(text.replace(",", "."))
         except InvalidOperation:

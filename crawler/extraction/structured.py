@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import extruct
+from extruct.utils import parse_xmldom_html
 
 from crawler.extraction.page import ParsedPage
 
@@ -21,8 +22,15 @@ PRODUCT_TYPES = {"product", "productgroup", "productmodel", "individualproduct",
 OFFER_TYPES = {"offer", "aggregateoffer"}
 # Properties under which a product mentions *other* products: never the page's own.
 OTHER_PRODUCTS = {
-    "isrelatedto", "issimilarto", "isaccessoryorsparepartfor", "isconsumablefor",
-    "itemlistelement", "hasvariant", "isvariantof", "model", "workexample",
+    "isrelatedto",
+    "issimilarto",
+    "isaccessoryorsparepartfor",
+    "isconsumablefor",
+    "itemlistelement",
+    "hasvariant",
+    "isvariantof",
+    "model",
+    "workexample",
 }
 
 
@@ -33,6 +41,8 @@ def structured_data(page: ParsedPage) -> dict[str, list[dict[str, Any]]]:
         try:
             if syntax == "json-ld":
                 items = list(_json_ld(page))
+            elif syntax == "rdfa":
+                items = _rdfa(page)
             else:
                 items = extruct.extract(
                     page.tree, base_url=page.url, syntaxes=[syntax], uniform=True, errors="strict"
@@ -43,6 +53,17 @@ def structured_data(page: ParsedPage) -> dict[str, list[dict[str, Any]]]:
         if items:
             found[syntax] = items
     return found
+
+
+def _rdfa(page: ParsedPage) -> list[dict[str, Any]]:
+    """RDFa needs extruct's DOM-flavoured tree, so only pages that use RDFa are parsed again."""
+    if page.source is None or not page.tree.xpath("boolean(//*[@typeof or @vocab])"):
+        return []
+    tree = parse_xmldom_html(page.source, encoding=page.encoding)
+    items = extruct.extract(
+        tree, base_url=page.url, syntaxes=["rdfa"], uniform=True, errors="strict"
+    ).get("rdfa", [])
+    return list(items)
 
 
 def _json_ld(page: ParsedPage) -> Iterator[dict[str, Any]]:
@@ -103,7 +124,7 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def first_text(value: Any) -> str | None:
-    """The first plain string in a JSON-LD value (string, list, {"name": ...} or {"@value": ...})."""
+    """The first plain string in a JSON-LD value: text, list, {"name": ...} or {"@value": ...}."""
     for item in _as_list(value):
         if isinstance(item, dict):
             item = item.get("name") or item.get("@value") or item.get("value")

@@ -1,0 +1,375 @@
+"""``omnicheck.yml``: what to crawl and which rules to apply, validated on load.
+
+Configuration is data: YAML is loaded safely (no tags, no code). Every error names the file, the
+line and the key, and says what was expected, e.g.
+``omnicheck.yml:14: channels[2].kind: 'shop' is not one of website, webshop, social, feed``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import cssselect
+import lxml.etree
+import yaml
+
+KINDS = ("website", "webshop", "social", "feed")
+PAGE_KINDS = ("website", "webshop")
+SELECTOR_KEYS = (
+    "product",
+    "name",
+    "price",
+    "regular_price",
+    "availability",
+    "sku",
+    "gtin",
+    "mpn",
+    "brand",
+)
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+LOCALE = re.compile(r"^[a-z]{2}(?:[_-][A-Z]{2})?$")
+
+
+class ConfigError(Exception):
+    """A configuration a user must fix; ``str()`` is the one line to show them."""
+
+    def __init__(self, path: str | Path, line: int | None, key: str, message: str) -> None:
+        self.path, self.line, self.key, self.message = str(path), line, key, message
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
+
+
+@dataclass
+class Channel:
+    name: str
+    kind: str
+    start_urls: list[str] = field(default_factory=list)
+    sitemap_urls: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    allow: list[str] = field(default_factory=list)
+    deny: list[str] = field(default_factory=list)
+    allowed_domains: list[str] = field(default_factory=list)
+    selectors: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    currency: str | None = None
+    locale: str | None = None
+
+    def spider_arguments(self, base_dir: Path) -> dict[str, Any]:
+        """The channel as a spider reads it (feed paths resolved against the config's folder)."""
+        from crawler.spiders.base import as_url
+
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "start_urls": self.start_urls,
+            "sitemap_urls": self.sitemap_urls,
+            "feeds": [as_url(location, base_dir) for location in self.feeds],
+            "allow": self.allow,
+            "deny": self.deny,
+            "allowed_domains": self.allowed_domains,
+            "selectors": self.selectors,
+            "fields": self.fields,
+            "currency": self.currency,
+            "locale": self.locale,
+        }
+
+
+@dataclass
+class Config:
+    path: Path
+    name: str
+    channels: list[Channel]
+    currency: str | None = None
+    locale: str | None = None
+    rules: list[str] = field(default_factory=lambda: ["default"])
+    waivers: Path | None = None
+    crawl: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""
+    lines: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    def channel(self, name: str) -> Channel:
+        for channel in self.channels:
+            if channel.name == name:
+                return channel
+        known = ", ".join(c.name for c in self.channels)
+        raise ConfigError(self.path, None, "channels", f"no channel named {name!r} (have: {known})")
+
+    def line_of(self, key: str) -> int | None:
+        return self.lines.get(key)
+
+
+TOP_KEYS = {"name", "currency", "locale", "channels", "rules", "waivers", "crawl"}
+CHANNEL_KEYS = {
+    "name",
+    "kind",
+    "start_urls",
+    "sitemap_urls",
+    "feeds",
+    "allow",
+    "deny",
+    "allowed_domains",
+    "selectors",
+    "fields",
+    "currency",
+    "locale",
+}
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a configuration file; raise ConfigError naming what to fix."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            path, None, "", "no such file (create one: see README 'Configuration')"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(path, None, "", f"cannot read: {error}") from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: str | Path = "omnicheck.yml") -> Config:
+    path = Path(path)
+    data, lines = parse_lines(text, path)
+    return _Validator(path, lines).config(data, text)
+
+
+def parse_lines(text: str, path: Path) -> tuple[Any, dict[str, int]]:
+    """Safe-load YAML, and the line of every key path ("channels[2].kind") for error messages."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problem = error.problem or str(error)
+        raise ConfigError(path, line, "", f"malformed YAML: {problem}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(path, None, "", f"malformed YAML: {error}") from None
+    lines: dict[str, int] = {}
+    if node is not None:
+        _record_lines(node, "", lines)
+    return data, lines
+
+
+def _record_lines(node: yaml.Node, prefix: str, lines: dict[str, int]) -> None:
+    lines.setdefault(prefix, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+            lines[key] = key_node.start_mark.line + 1
+            _record_lines(value_node, key, lines)
+            lines[key] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, f"{prefix}[{index}]", lines)
+
+
+class _Validator:
+    def __init__(self, path: Path, lines: dict[str, int]) -> None:
+        self.path, self.lines = path, lines
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        line = self.lines.get(key)
+        probe = key
+        while line is None and probe:
+            probe = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
+            line = self.lines.get(probe)
+        return ConfigError(self.path, line, key, message)
+
+    def config(self, data: Any, text: str) -> Config:
+        if data is None:
+            raise self.fail("", "the file is empty; it needs at least `channels:`")
+        if not isinstance(data, dict):
+            raise self.fail("", f"expected a mapping of settings, got {_type(data)}")
+        self.unknown_keys(data, TOP_KEYS, "")
+        if "channels" not in data:
+            raise self.fail("channels", "missing: list the channels to crawl (see README)")
+        raw_channels = data["channels"]
+        if not isinstance(raw_channels, list) or not raw_channels:
+            raise self.fail("channels", "expected a non-empty list of channels")
+        channels = [self.channel(item, f"channels[{i}]") for i, item in enumerate(raw_channels)]
+        seen: set[str] = set()
+        for index, channel in enumerate(channels):
+            if channel.name in seen:
+                raise self.fail(
+                    f"channels[{index}].name",
+                    f"{channel.name!r} is used twice; names must be unique",
+                )
+            seen.add(channel.name)
+        rules = data.get("rules", ["default"])
+        if isinstance(rules, str):
+            rules = [rules]
+        if not isinstance(rules, list) or not all(isinstance(r, str) and r for r in rules):
+            raise self.fail("rules", "expected a list of rule pack names or paths")
+        crawl = data.get("crawl") or {}
+        if not isinstance(crawl, dict):
+            raise self.fail(
+                "crawl", "expected a mapping of Scrapy settings, e.g. {DOWNLOAD_DELAY: 1}"
+            )
+        waivers = data.get("waivers")
+        if waivers is not None and not isinstance(waivers, str):
+            raise self.fail("waivers", "expected a path to a YAML file, e.g. waivers.yml")
+        name = data.get("name") or self.path.stem
+        if not isinstance(name, str):
+            raise self.fail("name", f"expected text, got {_type(name)}")
+        return Config(
+            path=self.path,
+            name=name,
+            channels=channels,
+            currency=self.currency(data.get("currency"), "currency"),
+            locale=self.locale(data.get("locale"), "locale"),
+            rules=rules,
+            waivers=(self.path.parent / waivers) if waivers else None,
+            crawl=crawl,
+            digest=hashlib.sha256(text.encode()).hexdigest()[:16],
+            lines=self.lines,
+        )
+
+    def channel(self, data: Any, key: str) -> Channel:
+        if not isinstance(data, dict):
+            raise self.fail(key, f"expected a mapping with name and kind, got {_type(data)}")
+        self.unknown_keys(data, CHANNEL_KEYS, key)
+        name = data.get("name")
+        if not isinstance(name, str) or not NAME.match(name):
+            raise self.fail(
+                f"{key}.name", "expected a name of letters, digits, '-', '_' or '.' (e.g. webshop)"
+            )
+        kind = data.get("kind")
+        if kind not in KINDS:
+            got = "missing" if kind is None else f"{kind!r} is not"
+            raise self.fail(f"{key}.kind", f"{got} one of {', '.join(KINDS)}")
+        channel = Channel(
+            name=name,
+            kind=kind,
+            start_urls=self.urls(data, "start_urls", key),
+            sitemap_urls=self.urls(data, "sitemap_urls", key),
+            feeds=self.strings(data, "feeds", key),
+            allow=self.patterns(data, "allow", key),
+            deny=self.patterns(data, "deny", key),
+            allowed_domains=self.strings(data, "allowed_domains", key),
+            selectors=self.selectors(data.get("selectors"), f"{key}.selectors"),
+            fields=self.mapping(data.get("fields"), f"{key}.fields"),
+            currency=self.currency(data.get("currency"), f"{key}.currency"),
+            locale=self.locale(data.get("locale"), f"{key}.locale"),
+        )
+        if kind in PAGE_KINDS and not (channel.start_urls or channel.sitemap_urls):
+            raise self.fail(
+                f"{key}.start_urls", f"missing: a {kind} channel needs start_urls or sitemap_urls"
+            )
+        if kind not in PAGE_KINDS and not channel.feeds:
+            raise self.fail(
+                f"{key}.feeds", f"missing: a {kind} channel needs feeds (URLs or file paths)"
+            )
+        return channel
+
+    def unknown_keys(self, data: dict[str, Any], allowed: set[str], prefix: str) -> None:
+        for key in data:
+            if key not in allowed:
+                full = f"{prefix}.{key}" if prefix else str(key)
+                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                hint = (
+                    f" (did you mean {close[0]!r}?)"
+                    if close
+                    else f" (expected one of {', '.join(sorted(allowed))})"
+                )
+                raise self.fail(full, f"unknown key{hint}")
+
+    def strings(self, data: dict[str, Any], name: str, prefix: str) -> list[str]:
+        value = data.get(name)
+        key = f"{prefix}.{name}"
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(key, "expected a list of text values")
+        return [v.strip() for v in value]
+
+    def urls(self, data: dict[str, Any], name: str, prefix: str) -> list[str]:
+        urls = self.strings(data, name, prefix)
+        for index, url in enumerate(urls):
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise self.fail(f"{prefix}.{name}[{index}]", f"{url!r} is not an http(s) URL")
+        return urls
+
+    def patterns(self, data: dict[str, Any], name: str, prefix: str) -> list[str]:
+        patterns = self.strings(data, name, prefix)
+        for index, pattern in enumerate(patterns):
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise self.fail(
+                    f"{prefix}.{name}[{index}]", f"invalid regular expression: {error}"
+                ) from None
+        return patterns
+
+    def mapping(self, value: Any, key: str) -> dict[str, str]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise self.fail(key, "expected a mapping of names to text")
+        return {str(k): v for k, v in value.items()}
+
+    def selectors(self, value: Any, key: str) -> dict[str, str]:
+        selectors = self.mapping(value, key)
+        for name, selector in selectors.items():
+            if name not in SELECTOR_KEYS:
+                raise self.fail(
+                    f"{key}.{name}",
+                    f"unknown selector (expected one of {', '.join(SELECTOR_KEYS)})",
+                )
+            if not _valid_selector(selector):
+                raise self.fail(
+                    f"{key}.{name}", f"{selector!r} is not a valid CSS selector or XPath"
+                )
+        return selectors
+
+    def currency(self, value: Any, key: str) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not CURRENCY.match(value):
+            raise self.fail(key, f"{value!r} is not an ISO 4217 code such as EUR or SEK")
+        return value
+
+    def locale(self, value: Any, key: str) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not LOCALE.match(value):
+            raise self.fail(key, f"{value!r} is not a locale such as fi_FI, sv_SE or en_GB")
+        return value
+
+
+def _valid_selector(selector: str) -> bool:
+    try:
+        if selector.lstrip().startswith(("/", "(", "./")):
+            lxml.etree.XPath(selector)
+        else:
+            cssselect.GenericTranslator().css_to_xpath(selector)
+    except (cssselect.SelectorError, lxml.etree.XPathError):
+        return False
+    return True
+
+
+def _type(value: Any) -> str:
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+    }.get(type(value), type(value).__name__)

@@ -1,0 +1,48 @@
+"""The bundled demo: Retkiaitta, a small fictional Finnish outdoor retailer.
+
+Three channels under ``site/``: a webshop with schema.org JSON-LD, a brand website with plain
+HTML (read with selectors), and an Instagram-style RSS feed. Planted disagreements: the 40 L
+backpack costs 129,90 € in the webshop and 119,90 € on the website; click & collect is
+described on the website and on social but nowhere in the webshop. Traps that must not be
+reported: "Vaellusreppu 40 L" vs "Vaellusreppu 40 L Pro", "Kantokassi 16 L" vs "Kantokassi Mini
+7 L", a struck-through old price, "89 €" vs "89,00 €", free delivery in other words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+SITE_DIR = Path(__file__).parent / "site"
+CONFIG_TEMPLATE = Path(__file__).parent / "omnicheck.yml"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path = SITE_DIR) -> Iterator[str]:
+    """Serve a directory on 127.0.0.1 on a free port; yields the base URL, stops on exit."""
+    handler = partial(QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def write_config(base_url: str, path: Path) -> Path:
+    """The demo's omnicheck.yml pointing at the served site."""
+    path.write_text(
+        CONFIG_TEMPLATE.read_text(encoding="utf-8").replace("{base}", base_url), encoding="utf-8"
+    )
+    return path

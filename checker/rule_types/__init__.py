@@ -1,0 +1,100 @@
+"""Rule types: one module per kind of disagreement, registered by name.
+
+A rule type declares its options and checks them when a rule pack instantiates it; its docstring
+has four parts (What it checks, Why it matters, Example, Options) that ``omnicheck rules`` prints.
+Rules read the linked run and return findings: they never print, write files or use the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from checker.findings import Finding
+from checker.link import Product
+
+
+@dataclass
+class RunView:
+    """What the rules see of one run: channels, linked products and service claims."""
+
+    run: dict[str, Any]
+    channels: dict[str, dict[str, Any]]
+    products: list[Product]
+    claims: list[dict[str, Any]]
+
+    def complete(self, channel: str) -> bool:
+        return bool(self.channels.get(channel, {}).get("complete", False))
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    kind: type | tuple[type, ...]
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = None
+
+
+class OptionError(ValueError):
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(message)
+
+
+class RuleType:
+    """Base of all rule types. Subclasses set ``name``, ``kind``, ``options`` and ``check``."""
+
+    name: ClassVar[str]
+    kind: ClassVar[str]
+    options: ClassVar[tuple[Option, ...]] = ()
+
+    def __init__(self, rule_id: str, severity: str = "medium", **options: Any) -> None:
+        self.rule_id = rule_id
+        self.severity = severity
+        known = {option.name: option for option in self.options}
+        for key in options:
+            if key not in known:
+                expected = ", ".join(known) or "none"
+                raise OptionError(key, f"unknown option for {self.name} (options: {expected})")
+        self.settings: dict[str, Any] = {}
+        for option in self.options:
+            value = options.get(option.name, option.default)
+            if value is not None and not isinstance(value, option.kind):
+                raise OptionError(option.name, f"expected {_kind_name(option.kind)}, got {value!r}")
+            if option.choices and value not in option.choices and value is not None:
+                raise OptionError(
+                    option.name, f"{value!r} is not one of {', '.join(map(str, option.choices))}"
+                )
+            self.settings[option.name] = value
+
+    def check(self, view: RunView) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def finding(self, **fields: Any) -> Finding:
+        return Finding(kind=self.kind, rule=self.rule_id, severity=self.severity, **fields)
+
+
+REGISTRY: dict[str, type[RuleType]] = {}
+
+
+def register(rule_type: type[RuleType]) -> type[RuleType]:
+    """Class decorator adding a rule type to the registry; names must be unique."""
+    if rule_type.name in REGISTRY:
+        raise ValueError(f"rule type {rule_type.name!r} is registered twice")
+    REGISTRY[rule_type.name] = rule_type
+    return rule_type
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {int: "a number", float: "a number", str: "text", list: "a list", bool: "true/false"}
+    return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
+
+
+def load_rule_types() -> dict[str, type[RuleType]]:
+    """Import every built-in rule type module (each registers itself) and return the registry."""
+    from checker.rule_types import missing_in_channel, price_mismatch  # noqa: F401
+
+    return REGISTRY

@@ -1,0 +1,91 @@
+"""Rule packs: YAML files that instantiate rule types with options.
+
+A pack is named (``default`` is ``rules/default.yml`` shipped with omnicheck) or a path relative
+to the configuration file. Errors name the pack file, line and key like configuration errors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from checker.config import ConfigError, parse_lines
+from checker.findings import SEVERITIES
+from checker.rule_types import OptionError, RuleType, load_rule_types
+from rules import RULES_DIR
+
+RULE_KEYS = {"id", "type", "severity", "options", "enabled"}
+
+
+def pack_path(name: str, base_dir: Path) -> Path:
+    if name.endswith((".yml", ".yaml")) or "/" in name:
+        return base_dir / name
+    return RULES_DIR / f"{name}.yml"
+
+
+def load_rules(names: list[str], base_dir: Path) -> list[RuleType]:
+    """Every enabled rule of the named packs; a later rule with the same id replaces an earlier."""
+    rules: dict[str, RuleType] = {}
+    for name in names:
+        for rule in load_pack(pack_path(name, base_dir)):
+            rules[rule.rule_id] = rule
+    return list(rules.values())
+
+
+def load_pack(path: Path) -> list[RuleType]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        shipped = ", ".join(sorted(p.stem for p in RULES_DIR.glob("*.yml")))
+        raise ConfigError(path, None, "", f"no such rule pack (shipped packs: {shipped})") from None
+    data, lines = parse_lines(text, path)
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise ConfigError(
+            path, lines.get("rules"), "rules", "expected a list of rules under `rules:`"
+        )
+    registry = load_rule_types()
+    rules = []
+    for index, item in enumerate(data["rules"]):
+        key = f"rules[{index}]"
+        line = lines.get(key)
+        if not isinstance(item, dict):
+            raise ConfigError(path, line, key, "expected a mapping with id and type")
+        for unknown in set(item) - RULE_KEYS:
+            raise ConfigError(
+                path,
+                lines.get(f"{key}.{unknown}", line),
+                f"{key}.{unknown}",
+                f"unknown key (expected one of {', '.join(sorted(RULE_KEYS))})",
+            )
+        if item.get("type") not in registry:
+            raise ConfigError(
+                path,
+                lines.get(f"{key}.type", line),
+                f"{key}.type",
+                f"{item.get('type')!r} is not one of {', '.join(sorted(registry))}",
+            )
+        rule_id = item.get("id") or item["type"]
+        severity = item.get("severity", "medium")
+        if severity not in SEVERITIES:
+            raise ConfigError(
+                path,
+                lines.get(f"{key}.severity", line),
+                f"{key}.severity",
+                f"{severity!r} is not one of {', '.join(SEVERITIES)}",
+            )
+        options: Any = item.get("options") or {}
+        if not isinstance(options, dict):
+            raise ConfigError(
+                path,
+                lines.get(f"{key}.options", line),
+                f"{key}.options",
+                "expected a mapping of option names to values",
+            )
+        if item.get("enabled", True) is False:
+            continue
+        try:
+            rules.append(registry[item["type"]](str(rule_id), severity, **options))
+        except OptionError as error:
+            option_key = f"{key}.options.{error.key}"
+            raise ConfigError(path, lines.get(option_key, line), option_key, str(error)) from None
+    return rules

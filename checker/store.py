@@ -1,0 +1,452 @@
+"""The results database: one SQLite file (sqlite-utils) holding every run and what it found.
+
+Each stage reads what the previous one stored: the crawl writes ``pages``, ``offers`` and
+``claims`` tagged with a run id; linking writes ``links``; the rules write ``findings``. So any
+stage can run again on its own on a stored run. Money is stored as text, never as a float.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, is_dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from crawler.items import Offer, PageVisit, ServiceClaim
+
+RUN_STATUSES = ("running", "complete", "incomplete", "aborted")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    name TEXT,
+    started TEXT NOT NULL,
+    finished TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    config_path TEXT,
+    config_hash TEXT,
+    version TEXT,
+    checked TEXT
+);
+CREATE TABLE IF NOT EXISTS channels (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    channel TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    pages INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    offers INTEGER NOT NULL DEFAULT 0,
+    claims INTEGER NOT NULL DEFAULT 0,
+    complete INTEGER,
+    note TEXT,
+    PRIMARY KEY (run_id, channel)
+);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    channel TEXT NOT NULL,
+    url TEXT NOT NULL,
+    status INTEGER,
+    ok INTEGER NOT NULL,
+    reason TEXT,
+    content_type TEXT,
+    size INTEGER,
+    offers INTEGER NOT NULL DEFAULT 0,
+    claims INTEGER NOT NULL DEFAULT 0,
+    skipped TEXT
+);
+CREATE TABLE IF NOT EXISTS offers (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    channel TEXT NOT NULL,
+    url TEXT NOT NULL,
+    name TEXT, brand TEXT, sku TEXT, gtin TEXT, mpn TEXT,
+    price TEXT, currency TEXT, regular_price TEXT,
+    price_valid_from TEXT, price_valid_until TEXT,
+    is_from_price INTEGER NOT NULL DEFAULT 0,
+    availability TEXT NOT NULL DEFAULT 'unknown',
+    canonical_url TEXT,
+    variant TEXT, sources TEXT, evidence TEXT, published TEXT
+);
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    channel TEXT NOT NULL,
+    url TEXT NOT NULL,
+    service TEXT NOT NULL,
+    sentence TEXT NOT NULL,
+    attribute TEXT, low TEXT, high TEXT, unit TEXT,
+    negated INTEGER NOT NULL DEFAULT 0,
+    product TEXT,
+    pages INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS links (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    offer_id INTEGER NOT NULL REFERENCES offers(id),
+    product TEXT NOT NULL,
+    method TEXT NOT NULL,
+    score REAL,
+    PRIMARY KEY (run_id, offer_id)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    fingerprint TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    channels TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (run_id, fingerprint)
+);
+CREATE INDEX IF NOT EXISTS offers_run ON offers(run_id, channel);
+CREATE INDEX IF NOT EXISTS claims_run ON claims(run_id, channel);
+CREATE INDEX IF NOT EXISTS pages_run ON pages(run_id, channel);
+"""
+
+
+class StoreError(Exception):
+    """The database cannot be used: missing, not SQLite, or no such run."""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """A results database. Writes happen in transactions; a run is complete only when marked so."""
+
+    def __init__(self, path: str | Path, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no such database (run `omnicheck crawl` first)")
+        try:
+            self.db = sqlite_utils.Database(self.path)
+            self.db.conn.execute("PRAGMA busy_timeout = 30000")
+            self.db.conn.execute("PRAGMA journal_mode = WAL")
+            self.db.conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: not an omnicheck database ({error})") from error
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- runs -----------------------------------------------------------------------------
+
+    def start_run(
+        self,
+        name: str,
+        channels: Iterable[tuple[str, str]],
+        config_path: str | None = None,
+        config_hash: str | None = None,
+        version: str | None = None,
+    ) -> int:
+        with self.db.conn:
+            cursor = self.db.conn.execute(
+                "INSERT INTO runs (name, started, status, config_path, config_hash, version)"
+                " VALUES (?, ?, 'running', ?, ?, ?)",
+                (name, now(), config_path, config_hash, version),
+            )
+            run_id = int(cursor.lastrowid or 0)
+            self.db.conn.executemany(
+                "INSERT INTO channels (run_id, channel, kind) VALUES (?, ?, ?)",
+                [(run_id, channel, kind) for channel, kind in channels],
+            )
+        return run_id
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        if status not in RUN_STATUSES:
+            raise ValueError(f"unknown run status {status!r}")
+        with self.db.conn:
+            self.db.conn.execute(
+                "UPDATE runs SET finished = ?, status = ? WHERE id = ?", (now(), status, run_id)
+            )
+
+    def run(self, run_id: int | None = None) -> dict[str, Any]:
+        """A run by id, or the latest run that finished crawling (complete or incomplete)."""
+        if run_id is None:
+            rows = list(
+                self.db.query(
+                    "SELECT * FROM runs WHERE status IN ('complete', 'incomplete')"
+                    " ORDER BY id DESC LIMIT 1"
+                )
+            )
+            if not rows:
+                raise StoreError(f"{self.path}: no finished run yet (run `omnicheck crawl` first)")
+            return rows[0]
+        rows = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
+        if not rows:
+            raise StoreError(f"{self.path}: no run {run_id}")
+        return rows[0]
+
+    def previous_run(self, run_id: int) -> dict[str, Any] | None:
+        """The latest checked run before ``run_id`` whose crawl finished: the baseline."""
+        rows = list(
+            self.db.query(
+                "SELECT * FROM runs WHERE id < ? AND status IN ('complete', 'incomplete')"
+                " AND checked IS NOT NULL ORDER BY id DESC LIMIT 1",
+                [run_id],
+            )
+        )
+        return rows[0] if rows else None
+
+    def runs(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM runs ORDER BY id"))
+
+    def mark_checked(self, run_id: int) -> None:
+        with self.db.conn:
+            self.db.conn.execute("UPDATE runs SET checked = ? WHERE id = ?", (now(), run_id))
+
+    # -- crawl items ----------------------------------------------------------------------
+
+    def add_items(self, run_id: int, items: Iterable[Any]) -> None:
+        """Write a batch of crawl items in one transaction."""
+        pages, offers, claims = [], [], []
+        for item in items:
+            if isinstance(item, Offer):
+                offers.append(_offer_row(run_id, item))
+            elif isinstance(item, ServiceClaim):
+                claims.append(_claim_row(run_id, item))
+            elif isinstance(item, PageVisit):
+                pages.append(_page_row(run_id, item))
+        with self.db.conn:
+            if pages:
+                self.db.conn.executemany(
+                    _insert("pages", pages[0]), [tuple(p.values()) for p in pages]
+                )
+            if offers:
+                self.db.conn.executemany(
+                    _insert("offers", offers[0]), [tuple(o.values()) for o in offers]
+                )
+            if claims:
+                self.db.conn.executemany(
+                    _insert("claims", claims[0])
+                    + " ON CONFLICT(id) DO UPDATE SET pages = pages + 1",
+                    [tuple(c.values()) for c in claims],
+                )
+
+    def update_channel_counts(self, run_id: int) -> None:
+        """Per-channel pages, failures, offers and claims, counted from what was stored."""
+        with self.db.conn:
+            self.db.conn.execute(
+                """UPDATE channels SET
+                    pages = (SELECT COUNT(*) FROM pages p WHERE p.run_id = channels.run_id
+                             AND p.channel = channels.channel AND p.ok),
+                    failed = (SELECT COUNT(*) FROM pages p WHERE p.run_id = channels.run_id
+                              AND p.channel = channels.channel AND NOT p.ok),
+                    offers = (SELECT COUNT(*) FROM offers o WHERE o.run_id = channels.run_id
+                              AND o.channel = channels.channel),
+                    claims = (SELECT COUNT(*) FROM claims c WHERE c.run_id = channels.run_id
+                              AND c.channel = channels.channel)
+                WHERE run_id = ?""",
+                (run_id,),
+            )
+
+    def set_channel_completeness(
+        self, run_id: int, channel: str, complete: bool, note: str
+    ) -> None:
+        with self.db.conn:
+            self.db.conn.execute(
+                "UPDATE channels SET complete = ?, note = ? WHERE run_id = ? AND channel = ?",
+                (int(complete), note, run_id, channel),
+            )
+
+    def channels(self, run_id: int) -> list[dict[str, Any]]:
+        return list(
+            self.db.query("SELECT * FROM channels WHERE run_id = ? ORDER BY rowid", [run_id])
+        )
+
+    def offers(self, run_id: int) -> list[dict[str, Any]]:
+        return [
+            _decode_offer(row)
+            for row in self.db.query("SELECT * FROM offers WHERE run_id = ? ORDER BY id", [run_id])
+        ]
+
+    def iter_offers(self, run_id: int) -> Iterator[dict[str, Any]]:
+        for row in self.db.query("SELECT * FROM offers WHERE run_id = ? ORDER BY id", [run_id]):
+            yield _decode_offer(row)
+
+    def claims(self, run_id: int) -> list[dict[str, Any]]:
+        rows = self.db.query("SELECT * FROM claims WHERE run_id = ? ORDER BY rowid", [run_id])
+        return [
+            {
+                **row,
+                "negated": bool(row["negated"]),
+                "low": _decimal(row["low"]),
+                "high": _decimal(row["high"]),
+            }
+            for row in rows
+        ]
+
+    def pages(self, run_id: int) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM pages WHERE run_id = ? ORDER BY id", [run_id]))
+
+    # -- links and findings ---------------------------------------------------------------
+
+    def save_links(self, run_id: int, links: Iterable[tuple[int, str, str, float | None]]) -> None:
+        with self.db.conn:
+            self.db.conn.execute("DELETE FROM links WHERE run_id = ?", (run_id,))
+            self.db.conn.executemany(
+                "INSERT INTO links (run_id, offer_id, product, method, score)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (run_id, offer_id, product, method, score)
+                    for offer_id, product, method, score in links
+                ],
+            )
+
+    def links(self, run_id: int) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM links WHERE run_id = ?", [run_id]))
+
+    def save_findings(self, run_id: int, findings: Iterable[dict[str, Any]]) -> None:
+        """Replace the run's findings (re-checking a run gives the current rules' view)."""
+        rows = [
+            (
+                run_id,
+                f["fingerprint"],
+                f["kind"],
+                f["rule"],
+                f["severity"],
+                f["status"],
+                f["message"],
+                dumps(f["subject"]),
+                dumps(f["channels"]),
+                dumps(f),
+            )
+            for f in findings
+        ]
+        with self.db.conn:
+            self.db.conn.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
+            self.db.conn.executemany(
+                "INSERT INTO findings (run_id, fingerprint, kind, rule, severity, status, message,"
+                " subject, channels, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        self.mark_checked(run_id)
+
+    def findings(self, run_id: int) -> list[dict[str, Any]]:
+        rows = self.db.query("SELECT data FROM findings WHERE run_id = ? ORDER BY rowid", [run_id])
+        return [json.loads(row["data"]) for row in rows]
+
+    def fingerprints(self, run_id: int) -> set[str]:
+        rows = self.db.query("SELECT fingerprint FROM findings WHERE run_id = ?", [run_id])
+        return {row["fingerprint"] for row in rows}
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_default, sort_keys=True)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def _insert(table: str, row: dict[str, Any]) -> str:
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _offer_row(run_id: int, offer: Offer) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "channel": offer.channel,
+        "url": offer.url,
+        "name": offer.name,
+        "brand": offer.brand,
+        "sku": offer.sku,
+        "gtin": offer.gtin,
+        "mpn": offer.mpn,
+        "price": _text(offer.price),
+        "currency": offer.currency,
+        "regular_price": _text(offer.regular_price),
+        "price_valid_from": offer.price_valid_from,
+        "price_valid_until": offer.price_valid_until,
+        "is_from_price": int(offer.is_from_price),
+        "availability": offer.availability,
+        "canonical_url": offer.canonical_url,
+        "variant": dumps(offer.variant),
+        "sources": dumps(offer.sources),
+        "evidence": dumps(offer.evidence),
+        "published": offer.published,
+    }
+
+
+def _decode_offer(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **row,
+        "price": _decimal(row["price"]),
+        "regular_price": _decimal(row["regular_price"]),
+        "is_from_price": bool(row["is_from_price"]),
+        "variant": json.loads(row["variant"] or "{}"),
+        "sources": json.loads(row["sources"] or "{}"),
+        "evidence": json.loads(row["evidence"] or "{}"),
+    }
+
+
+def claim_id(run_id: int, claim: ServiceClaim) -> str:
+    """Claims with the same wording on many pages (a footer) are one claim."""
+    key = "\x1f".join(
+        [
+            str(run_id),
+            claim.channel,
+            claim.service,
+            " ".join(claim.sentence.lower().split()),
+            str(claim.negated),
+            claim.product or "",
+        ]
+    )
+    return hashlib.sha1(key.encode()).hexdigest()
+
+
+def _claim_row(run_id: int, claim: ServiceClaim) -> dict[str, Any]:
+    return {
+        "id": claim_id(run_id, claim),
+        "run_id": run_id,
+        "channel": claim.channel,
+        "url": claim.url,
+        "service": claim.service,
+        "sentence": claim.sentence,
+        "attribute": claim.attribute,
+        "low": _text(claim.low),
+        "high": _text(claim.high),
+        "unit": claim.unit,
+        "negated": int(claim.negated),
+        "product": claim.product,
+    }
+
+
+def _page_row(run_id: int, page: PageVisit) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "channel": page.channel,
+        "url": page.url,
+        "status": page.status,
+        "ok": int(page.ok),
+        "reason": page.reason,
+        "content_type": page.content_type,
+        "size": page.size,
+        "offers": page.offers,
+        "claims": page.claims,
+        "skipped": dumps(page.skipped) if page.skipped else None,
+    }

@@ -1,0 +1,42 @@
+"""Scrapy settings for omnicheck's crawl: polite by default, bounded in size and depth.
+
+``omnicheck crawl -s NAME=VALUE`` and a config's ``crawl:`` key override these, as
+``scrapy crawl -s`` does. ``scrapy list`` / ``scrapy crawl`` from the repository root use them too.
+"""
+
+BOT_NAME = "omnicheck"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "omnicheck/0.1 (+https://github.com/omnicheck/omnicheck; content consistency check)"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DEPTH_LIMIT = 8
+REDIRECT_MAX_TIMES = 5
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 800}
+
+# Where items go: set by `omnicheck crawl`; a plain `scrapy crawl` needs `-s OMNICHECK_DB=...`.
+OMNICHECK_DB = "omnicheck.db"
+OMNICHECK_RUN_ID = None
+OMNICHECK_BATCH_SIZE = 500
+
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,77 @@
+"""What every omnicheck spider shares: its channel's configuration and the record of each fetch."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.extraction.offers import ExtractionOptions
+from crawler.items import PageVisit
+
+
+class ChannelSpiderBase(scrapy.Spider):
+    """Reads one channel. ``channel`` is the channel's configuration (a dict, or JSON of one)."""
+
+    def __init__(
+        self,
+        channel: dict[str, Any] | str | None = None,
+        currency: str | None = None,
+        locale: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if isinstance(channel, str):
+            channel = json.loads(channel)
+        if not isinstance(channel, dict) or not channel:
+            raise ValueError("a channel configuration is required (-a channel='{...}')")
+        self.channel: dict[str, Any] = channel
+        self.channel_name: str = channel["name"]
+        self.options = ExtractionOptions(
+            channel=self.channel_name,
+            currency=channel.get("currency") or currency,
+            locale=channel.get("locale") or locale,
+            selectors=dict(channel.get("selectors") or {}),
+        )
+        hosts = {
+            urlsplit(url).hostname
+            for url in [
+                *channel.get("start_urls", []),
+                *channel.get("sitemap_urls", []),
+                *channel.get("feeds", []),
+            ]
+            if urlsplit(url).hostname
+        }
+        self.allowed_domains = sorted(set(channel.get("allowed_domains") or []) | hosts)
+
+    def failed(self, failure: Failure) -> Iterator[PageVisit]:
+        """Every failed fetch is recorded with its reason; none stops the crawl."""
+        request = failure.request  # type: ignore[attr-defined]
+        status = None
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = f"HTTP {status}"
+        elif failure.check(IgnoreRequest):
+            reason = f"ignored: {failure.value}"[:200]
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
+        yield PageVisit(
+            channel=self.channel_name, url=request.url, status=status, ok=False, reason=reason
+        )
+
+
+def as_url(location: str, base: Path | None = None) -> str:
+    """A feed location as a URL: http(s) and file URLs as they are, paths as file:// URLs."""
+    if urlsplit(location).scheme in ("http", "https", "file"):
+        return location
+    path = Path(location)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    return path.resolve().as_uri()

@@ -1,0 +1,113 @@
+"""The spider for websites and webshops: follows links within the channel and reads each page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from w3lib.url import canonicalize_url
+
+from crawler.extraction import extract_page
+from crawler.items import PageVisit
+from crawler.spiders.base import ChannelSpiderBase
+
+SKIP_EXTENSIONS = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|svg|ico|pdf|zip|gz|mp4|mp3|webm|css|js|woff2?|ttf|xlsx?|docx?)$",
+    re.IGNORECASE,
+)
+
+
+class ChannelSpider(ChannelSpiderBase):
+    name = "channel"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allow = [re.compile(pattern) for pattern in self.channel.get("allow") or []]
+        self.deny = [re.compile(pattern) for pattern in self.channel.get("deny") or []]
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.channel.get("sitemap_urls") or []:
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.failed)
+        for url in self.channel.get("start_urls") or []:
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        body = response.body
+        if response.url.endswith("/robots.txt"):
+            urls = list(sitemap_urls_from_robots(response.text, base_url=response.url))
+            yield from (
+                scrapy.Request(u, callback=self.parse_sitemap, errback=self.failed) for u in urls
+            )
+            return
+        try:
+            sitemap = Sitemap(body)
+        except Exception:  # not XML: recorded, not fatal
+            yield PageVisit(
+                self.channel_name,
+                response.url,
+                response.status,
+                ok=False,
+                reason="sitemap is not XML",
+            )
+            return
+        yield PageVisit(
+            self.channel_name, response.url, response.status, content_type="sitemap", size=len(body)
+        )
+        callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse
+        for entry in sitemap:
+            url = entry.get("loc")
+            if url and (callback == self.parse_sitemap or self.wanted(url)):
+                yield scrapy.Request(url, callback=callback, errback=self.failed)
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
+        if not isinstance(response, TextResponse) or "html" not in (content_type or "text/html"):
+            yield PageVisit(
+                self.channel_name,
+                response.url,
+                response.status,
+                ok=True,
+                reason="not an HTML page",
+                content_type=content_type,
+                size=len(response.body),
+            )
+            return
+        result = extract_page(response.body, response.url, self.options, encoding=response.encoding)
+        yield from result.offers
+        yield from result.claims
+        skipped = {problem: 1 for problem in result.problems}
+        yield PageVisit(
+            self.channel_name,
+            response.url,
+            response.status,
+            content_type=content_type,
+            size=len(response.body),
+            offers=len(result.offers),
+            claims=len(result.claims),
+            skipped=skipped,
+        )
+        for url in self.links(response, result.links):
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+
+    def links(self, response: Response, hrefs: list[str]) -> Iterator[str]:
+        seen: set[str] = set()
+        for href in hrefs:
+            url = canonicalize_url(urljoin(response.url, href.strip()), keep_fragments=False)
+            if url in seen or not url.startswith(("http://", "https://")):
+                continue
+            seen.add(url)
+            if self.wanted(url):
+                yield url
+
+    def wanted(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if SKIP_EXTENSIONS.search(parts.path):
+            return False
+        if any(pattern.search(url) for pattern in self.deny):
+            return False
+        return not self.allow or any(pattern.search(url) for pattern in self.allow)
