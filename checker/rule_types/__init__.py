@@ -7,6 +7,8 @@ Rules read the linked run and return findings: they never print, write files or 
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -94,7 +96,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 
 def load_rule_types() -> dict[str, type[RuleType]]:
-    """Import every built-in rule type module (each registers itself) and return the registry."""
-    from checker.rule_types import missing_in_channel, price_mismatch  # noqa: F401
-
+    """Import every rule type module in this package (each registers itself); the registry."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
     return REGISTRY
