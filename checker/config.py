@@ -185,7 +185,9 @@ class _Validator:
         line = self.lines.get(key)
         probe = key
         while line is None and probe:
-            probe = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
+            # the nearest enclosing key that exists: channels[0].kind -> channels[0] -> channels
+            shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", probe)
+            probe = "" if shorter == probe else shorter
             line = self.lines.get(probe)
         return ConfigError(self.path, line, key, message)
 

@@ -1,0 +1,153 @@
+"""The command line as a user meets it: help with examples, docs that list every command,
+one-line errors, and the output of the non-crawling commands."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from checker.cli import cli
+from checker.demo import SITE_DIR
+from tests.factories import claim, offer, stored_run
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = sorted(cli.commands)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "-h"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert f"omnicheck {command}" in result.output.split("Example:")[1]
+
+
+def test_readme_cli_reference_lists_every_command() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    reference = readme.split("## CLI reference", 1)[1]
+    for command in COMMANDS:
+        assert re.search(rf"^### `omnicheck {command}", reference, re.MULTILINE), command
+
+
+def test_readme_documents_every_exit_code() -> None:
+    from checker.exitcodes import ExitCode
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for code in ExitCode:
+        assert re.search(rf"^\| {code.value} \|", readme, re.MULTILINE), code
+
+
+def test_extract_shows_values_and_their_sources() -> None:
+    page = SITE_DIR / "webshop" / "tuotteet" / "retkikeitin.html"
+    result = CliRunner().invoke(cli, ["extract", str(page), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    [item] = data["offers"]
+    assert (item["name"], item["price"], item["currency"]) == (
+        "Retkikeitin Kompakti",
+        "89.00",
+        "EUR",
+    )
+    assert item["regular_price"] == "99.90"
+    assert item["sources"]["price"] == "json-ld"
+    assert item["availability"] == "in_stock"
+
+
+def test_extract_with_channel_selectors(tmp_path: Path) -> None:
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "currency: EUR\nchannels:\n  - name: site\n    kind: website\n"
+        "    start_urls: [https://www.example.fi/]\n    selectors: {name: h1.tuote-nimi, price: .hinta}\n",
+        "utf-8",
+    )
+    page = SITE_DIR / "website" / "tuotteet" / "vaellusreppu-40.html"
+    result = CliRunner().invoke(cli, ["extract", str(page), "-c", str(config), "--channel", "site"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"price\s+119\.90\s+\[selector\]", result.output)
+    assert "“119,90 €”" in result.output
+
+
+def test_extract_of_a_missing_file_is_one_line() -> None:
+    result = CliRunner().invoke(cli, ["extract", "/nonexistent/page.html"])
+    assert result.exit_code == 2
+    assert (
+        result.output == "error: /nonexistent/page.html: cannot read: No such file or directory\n"
+    )
+
+
+def test_report_without_a_database_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["report", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2
+    assert "no such database" in result.output
+
+
+def test_check_and_report_formats_and_exit_codes(tmp_path: Path) -> None:
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "channels:\n  - {name: webshop, kind: webshop, start_urls: [https://k.example.fi/]}\n"
+        "  - {name: website, kind: website, start_urls: [https://w.example.fi/]}\n",
+        "utf-8",
+    )
+    db = tmp_path / "r.db"
+    items = [
+        offer("webshop", "Retkikeitin", "89.00"),
+        offer("website", "Retkikeitin", "79.00"),
+        claim("website", "click_and_collect", "Nouda myymälästä."),
+    ]
+    stored_run(db, {"webshop": "webshop", "website": "website"}, items)
+    runner = CliRunner()
+    base = ["check", "-c", str(config), "--db", str(db)]
+    assert runner.invoke(cli, [*base, "--fail-on", "new"]).exit_code == 1
+    assert runner.invoke(cli, [*base, "--fail-on", "never"]).exit_code == 0
+    table = runner.invoke(cli, [*base, "--fail-on", "never"]).output
+    assert "[HIGH] price_mismatch  NEW" in table
+    assert "Retkikeitin: prices differ by 10.00 EUR (webshop 89.00 EUR, website 79.00 EUR)" in table
+    assert "2 findings (2 new)" in table
+    assert max(len(line) for line in click.unstyle(table).splitlines()) <= 80
+
+    report = runner.invoke(cli, ["report", "--db", str(db), "-f", "json"])
+    data = json.loads(report.output)
+    assert {f["kind"] for f in data["findings"]} == {"price_mismatch", "missing_in_channel"}
+    for finding in data["findings"]:
+        for key in (
+            "kind",
+            "rule",
+            "severity",
+            "subject",
+            "channels",
+            "message",
+            "fingerprint",
+            "status",
+        ):
+            assert key in finding
+
+    output = tmp_path / "out.csv"
+    written = runner.invoke(cli, ["report", "--db", str(db), "-f", "csv", "-o", str(output)])
+    assert written.exit_code == 0
+    rows = output.read_text("utf-8").splitlines()
+    assert rows[0].startswith("fingerprint,status,severity,kind")
+    assert len(rows) == 1 + 4  # two findings, two channels each
+
+
+def test_rules_lists_and_documents_rule_types() -> None:
+    listing = CliRunner().invoke(cli, ["rules"])
+    assert "price_mismatch — the same product has different current prices" in listing.output
+    detail = CliRunner().invoke(cli, ["rules", "missing_in_channel"])
+    assert "**Options**" in detail.output
+    unknown = CliRunner().invoke(cli, ["rules", "nope"])
+    assert unknown.exit_code == 2
+
+
+def test_bad_setting_option_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "omnicheck.yml"
+    config.write_text("channels:\n  - {name: a, kind: social, feeds: [f.xml]}\n", "utf-8")
+    result = CliRunner().invoke(
+        cli, ["crawl", "-c", str(config), "--db", str(tmp_path / "x.db"), "-s", "NOPE"]
+    )
+    assert result.exit_code == 2
+    assert result.output == "error: -s 'NOPE': expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1\n"

@@ -1,0 +1,143 @@
+"""Configuration: valid files load, bad ones get one line naming file, line and key, exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker.cli import cli
+from checker.config import ConfigError, load_config, parse_config
+
+VALID = """\
+name: Retkiaitta
+currency: EUR
+locale: fi_FI
+channels:
+  - name: webshop
+    kind: webshop
+    start_urls: [https://kauppa.example.fi/]
+    sitemap_urls: [https://kauppa.example.fi/sitemap.xml]
+    allow: ["/tuotteet/", "/palvelut/"]
+    selectors: {price: ".product-price"}
+  - name: website
+    kind: website
+    start_urls: [https://www.example.fi/]
+  - name: instagram
+    kind: social
+    feeds: [social/feed.xml]
+rules: [default]
+waivers: waivers.yml
+"""
+
+
+def test_valid_config_loads_with_every_key(tmp_path: Path) -> None:
+    path = tmp_path / "omnicheck.yml"
+    path.write_text(VALID, encoding="utf-8")
+    config = load_config(path)
+    assert config.name == "Retkiaitta"
+    assert config.currency == "EUR" and config.locale == "fi_FI"
+    assert [(c.name, c.kind) for c in config.channels] == [
+        ("webshop", "webshop"),
+        ("website", "website"),
+        ("instagram", "social"),
+    ]
+    webshop = config.channel("webshop")
+    assert webshop.allow == ["/tuotteet/", "/palvelut/"]
+    assert webshop.selectors == {"price": ".product-price"}
+    assert config.waivers == tmp_path / "waivers.yml"
+    feeds = config.channel("instagram").spider_arguments(tmp_path)["feeds"]
+    assert feeds == [(tmp_path / "social" / "feed.xml").as_uri()]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "channels:\n  - name: shop\n    kind: shop\n    start_urls: [https://a.fi/]\n",
+            "omnicheck.yml:3: channels[0].kind: 'shop' is not one of website, webshop, social, feed",
+        ),
+        (
+            "channels:\n  - name: shop\n    kind: webshop\n",
+            "omnicheck.yml:2: channels[0].start_urls: missing: a webshop channel needs "
+            "start_urls or sitemap_urls",
+        ),
+        (
+            "channels: [{name: a, kind: website, start_urls: [https://a.fi/]}\n",
+            "omnicheck.yml:2: malformed YAML: expected ',' or ']', but got '<stream end>'",
+        ),
+        ("channel: []\n", "omnicheck.yml:1: channel: unknown key (did you mean 'channels'?)"),
+        (
+            "name: x\n",
+            "omnicheck.yml:1: channels: missing: list the channels to crawl (see README)",
+        ),
+        (
+            "channels:\n  - {name: a, kind: website, start_urls: [ftp://a.fi/]}\n",
+            "omnicheck.yml:2: channels[0].start_urls[0]: 'ftp://a.fi/' is not an http(s) URL",
+        ),
+        (
+            "channels:\n  - name: a\n    kind: social\n",
+            "omnicheck.yml:2: channels[0].feeds: missing: a social channel needs feeds "
+            "(URLs or file paths)",
+        ),
+        (
+            "currency: euro\nchannels:\n  - {name: a, kind: social, feeds: [f.xml]}\n",
+            "omnicheck.yml:1: currency: 'euro' is not an ISO 4217 code such as EUR or SEK",
+        ),
+        (
+            "channels:\n  - name: a\n    kind: website\n    start_urls: [https://a.fi/]\n"
+            "    selectors:\n      price: 'span[['\n",
+            "omnicheck.yml:6: channels[0].selectors.price: 'span[[' is not a valid CSS selector "
+            "or XPath",
+        ),
+        (
+            "channels:\n  - {name: a, kind: social, feeds: [f.xml]}\n"
+            "  - {name: a, kind: social, feeds: [g.xml]}\n",
+            "omnicheck.yml:3: channels[1].name: 'a' is used twice; names must be unique",
+        ),
+        (
+            "channels:\n  - {name: a, kind: website, start_urls: [https://a.fi/], allow: ['(']}\n",
+            "omnicheck.yml:2: channels[0].allow[0]: invalid regular expression: missing ), "
+            "unterminated subpattern at position 0",
+        ),
+        ("- just\n- a list\n", "omnicheck.yml:1: expected a mapping of settings, got a list"),
+    ],
+)
+def test_bad_config_names_file_line_and_key(text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config(text, "omnicheck.yml")
+    assert str(error.value) == expected
+
+
+def test_yaml_tags_are_not_executed() -> None:
+    with pytest.raises(ConfigError, match="malformed YAML"):
+        parse_config("name: !!python/object/apply:os.system ['echo hacked']\nchannels: []\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("channels:\n  - name: a\n    kind: shop\n", "channels[0].kind: 'shop' is not one of"),
+        ("channels:\n  - name: a\n    kind: webshop\n", "channels[0].start_urls: missing"),
+        ("channels: [\n", "malformed YAML"),
+    ],
+)
+def test_cli_reports_bad_config_in_one_line_with_exit_2(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "omnicheck.yml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["run", "--config", str(path), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: {path}:")
+    assert message in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_missing_config_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", "--config", str(tmp_path / "nope.yml")])
+    assert result.exit_code == 2
+    assert "nope.yml: no such file" in result.output
