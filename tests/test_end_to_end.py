@@ -1,4 +1,4 @@
-"""End to end over real HTTP: three local directories served on 127.0.0.1, crawled by the CLI.
+"""End to end over real HTTP: three local directories, each on its own 127.0.0.1 server.
 
 The site is written by the test: a webshop with schema.org JSON-LD, a brand website read with
 selectors, and an RSS feed. It holds one price mismatch, one service missing from the webshop,
@@ -76,7 +76,12 @@ def write_site(root: Path) -> None:
     )
 
 
-def write_config(path: Path, base: str) -> None:
+def serve_channels(http_server, site: Path) -> dict[str, str]:
+    """Each channel's directory on its own server, as three separate sites."""
+    return {name: http_server(site / name) for name in ("shop", "brand", "social")}
+
+
+def write_config(path: Path, bases: dict[str, str]) -> None:
     path.write_text(
         f"""name: E2E
 currency: EUR
@@ -84,16 +89,14 @@ locale: fi_FI
 channels:
   - name: shop
     kind: webshop
-    start_urls: ["{base}/shop/index.html"]
-    allow: ["/shop/"]
+    start_urls: ["{bases["shop"]}/index.html"]
   - name: brand
     kind: website
-    start_urls: ["{base}/brand/index.html"]
-    allow: ["/brand/"]
+    start_urls: ["{bases["brand"]}/index.html"]
     selectors: {{name: h1.name, price: p.price}}
   - name: some
     kind: social
-    feeds: ["{base}/social/feed.xml"]
+    feeds: ["{bases["social"]}/feed.xml"]
 crawl:
   AUTOTHROTTLE_ENABLED: false
 """,
@@ -105,8 +108,8 @@ def test_run_over_http_reports_the_mismatch_and_the_missing_service(
     tmp_path: Path, http_server
 ) -> None:
     write_site(tmp_path / "site")
-    base = http_server(tmp_path / "site")
-    write_config(tmp_path / "omnicheck.yml", base)
+    bases = serve_channels(http_server, tmp_path / "site")
+    write_config(tmp_path / "omnicheck.yml", bases)
     db = tmp_path / "results.db"
     result = run_omnicheck(
         "run", "--config", str(tmp_path / "omnicheck.yml"), "--db", str(db), "--format", "json"
@@ -125,7 +128,7 @@ def test_run_over_http_reports_the_mismatch_and_the_missing_service(
     [price] = [f for f in report["findings"] if f["kind"] == "price_mismatch"]
     assert price["channels"]["shop"]["value"] == "249.00 EUR"
     assert price["channels"]["brand"]["value"] == "229.00 EUR"
-    assert price["channels"]["brand"]["url"] == f"{base}/brand/p/teltta.html"
+    assert price["channels"]["brand"]["url"] == f"{bases['brand']}/p/teltta.html"
     assert price["channels"]["brand"]["evidence"] == "229,00 €"
     [missing] = [f for f in report["findings"] if f["kind"] == "missing_in_channel"]
     assert set(missing["channels"]) == {"brand", "shop"}
@@ -171,12 +174,12 @@ def test_demo_reports_the_planted_findings_and_no_traps() -> None:
 
 def test_unreachable_channel_is_incomplete_and_exits_3(tmp_path: Path, http_server) -> None:
     write_site(tmp_path / "site")
-    base = http_server(tmp_path / "site")
-    write_config(tmp_path / "omnicheck.yml", base)
+    bases = serve_channels(http_server, tmp_path / "site")
+    write_config(tmp_path / "omnicheck.yml", bases)
     text = (
         (tmp_path / "omnicheck.yml")
         .read_text("utf-8")
-        .replace(f"{base}/shop/index.html", "http://127.0.0.1:9/shop/index.html")
+        .replace(f"{bases['shop']}/index.html", "http://127.0.0.1:9/index.html")
     )
     (tmp_path / "omnicheck.yml").write_text(text, "utf-8")
     output = tmp_path / "findings.json"
