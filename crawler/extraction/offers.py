@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from crawler.extraction import availability
+from crawler.extraction import availability, visible
 from crawler.extraction.page import ParsedPage, clean_text
 from crawler.extraction.prices import Money, parse_price, plausible, to_decimal
 from crawler.extraction.structured import (
@@ -29,12 +29,6 @@ from crawler.items import Offer
 STRUCTURED = ("json-ld", "microdata", "rdfa")
 REGULAR_PRICE_TYPES = {"strikethroughprice", "listprice", "msrp", "srp", "regularprice"}
 GTIN_KEYS = ("gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn")
-# Prices per unit of measure, shipping costs and instalments are not the product's price.
-NOT_THE_PRICE = re.compile(
-    r"(/\s*(kg|g|l|dl|ml|m|m2|m²|kpl|st|pcs|kk|mån|mo|month)\b)|(€|eur|kr|sek)\s*/\s*\w"
-    r"|\b(toimitus\w*|postikulu\w*|frakt\w*|shipping|delivery|kuukausi\w*|per month|/kk)\b",
-    re.IGNORECASE,
-)
 STRUCK = "self::del or self::s or self::strike"
 SNIPPET = 160
 
@@ -50,7 +44,11 @@ class ExtractionOptions:
 
 
 def extract_offers(page: ParsedPage, options: ExtractionOptions) -> list[Offer]:
-    """All offers the page makes for its own products (never for related products)."""
+    """All offers the page makes for its own products (never for related products).
+
+    Each later source only fills what the earlier ones left open, so a product declared in
+    JSON-LD without a price takes its price from OpenGraph, a selector or the page's markup.
+    """
     data = structured_data(page)
     offers: list[Offer] = []
     for syntax in STRUCTURED:
@@ -58,21 +56,42 @@ def extract_offers(page: ParsedPage, options: ExtractionOptions) -> list[Offer]:
             offer = _from_product(node, syntax, page, options)
             if offer is not None:
                 _merge_or_add(offers, offer)
-    if not offers:
+    if not _priced(offers):
         graph = opengraph_product(data.get("opengraph", []))
-        if graph is not None:
-            offer = _from_opengraph(graph, page, options)
-            if offer is not None:
-                offers.append(offer)
+        found = _from_opengraph(graph, page, options) if graph is not None else None
+        if found is not None:
+            _adopt_price(offers, found)
     if options.selectors:
         offers = _apply_selectors(offers, page, options)
-    if not offers:
-        offer = _from_text(page, options)
-        if offer is not None:
-            offers.append(offer)
+    if not _priced(offers):
+        found = _from_markup(page, options)
+        if found is not None:
+            _adopt_price(offers, found)
+    if offers and offers[0].availability == availability.UNKNOWN or not offers:
+        _read_availability(offers, page, options)
     for offer in offers:
         offer.canonical_url = offer.canonical_url or page.canonical_url
     return offers
+
+
+def _priced(offers: list[Offer]) -> bool:
+    return any(offer.price is not None for offer in offers)
+
+
+def _adopt_price(offers: list[Offer], found: Offer) -> None:
+    """Give the page's main offer the price a later source found, or add it as the offer."""
+    if not offers:
+        offers.append(found)
+        return
+    main = offers[0]
+    for key in ("price", "currency", "regular_price", "availability", "name", "sku", "gtin"):
+        empty = getattr(main, key) in (None, availability.UNKNOWN)
+        if empty and getattr(found, key) not in (None, availability.UNKNOWN):
+            setattr(main, key, getattr(found, key))
+            if key in found.sources:
+                main.sources[key] = found.sources[key]
+            if key in found.evidence:
+                main.evidence[key] = found.evidence[key]
 
 
 # -- schema.org ---------------------------------------------------------------------------
@@ -88,7 +107,9 @@ def _from_product(
     for variant in variants:
         own_offers.extend(offers_of(variant))
     prices: list[tuple[Money, dict[str, Any]]] = []
+    statuses: list[str] = []
     for item in own_offers:
+        statuses.append(availability.from_schema(first_text(item.get("availability"))))
         money = _offer_price(item, options)
         if money is not None:
             prices.append((money, item))
@@ -97,27 +118,68 @@ def _from_product(
             offer.regular_price = regular.amount
             _record(offer, "regular_price", syntax, f"{regular}")
     if prices:
-        low_money, low_item = min(prices, key=lambda pair: pair[0].amount)
-        amounts = {money.amount for money, _ in prices}
-        aggregate = any("aggregateoffer" in type_names(item) for _, item in prices)
-        offer.is_from_price = len(amounts) > 1 or (aggregate and _has_range(low_item))
-        offer.price, offer.currency = low_money.amount, low_money.currency
-        _record(offer, "price", syntax, f"offers.price = {low_money}")
-        offer.price_valid_from = _date(low_item.get("validFrom") or low_item.get("priceValidFrom"))
-        offer.price_valid_until = _date(low_item.get("priceValidUntil"))
-        status = availability.from_schema(first_text(low_item.get("availability")))
-        offer.availability = status
-        if status != availability.UNKNOWN:
-            _record(offer, "availability", syntax, first_text(low_item.get("availability")) or "")
-        offer_url = first_text(low_item.get("url"))
+        money, chosen = _selling_price(prices)
+        amounts = {amount.amount for amount, _ in prices}
+        offer.is_from_price = len(amounts) > 1 or _has_range(chosen)
+        offer.price, offer.currency = money.amount, money.currency
+        _record(offer, "price", syntax, f"offers.price = {money}")
+        offer.price_valid_from = _date(chosen.get("validFrom") or chosen.get("priceValidFrom"))
+        offer.price_valid_until = _date(chosen.get("priceValidUntil"))
+        if len(own_offers) > 1:
+            _variant(offer, chosen)
+        offer.sku = offer.sku or first_text(chosen.get("sku"))
+        offer_url = first_text(chosen.get("url"))
         if offer_url and offer_url.startswith("http"):
             offer.canonical_url = offer_url
+    status = _product_status(statuses)
+    if status != availability.UNKNOWN:
+        offer.availability = status
+        _record(offer, "availability", syntax, _status_evidence(own_offers, status))
     old, current = offer.regular_price, offer.price
     if old is not None and current is not None and old <= current:
         offer.regular_price = None
     if offer.price is None and not offer.name:
         return None
     return offer
+
+
+def _selling_price(
+    prices: list[tuple[Money, dict[str, Any]]],
+) -> tuple[Money, dict[str, Any]]:
+    """The price the page sells at: that of its first offer one can buy (the variant the page
+    shows first), else its first offer; a summary range (AggregateOffer) only when the page lists
+    no single offer."""
+    single = [pair for pair in prices if "aggregateoffer" not in type_names(pair[1])]
+    candidates = single or prices
+    buyable = [
+        pair
+        for pair in candidates
+        if availability.from_schema(first_text(pair[1].get("availability"))) == "in_stock"
+    ]
+    return (buyable or candidates)[0]
+
+
+def _product_status(statuses: list[str]) -> str:
+    """In stock when any offer is (a size sold out is not the product sold out)."""
+    known = [status for status in statuses if status != availability.UNKNOWN]
+    if "in_stock" in known:
+        return "in_stock"
+    return known[0] if known else availability.UNKNOWN
+
+
+def _status_evidence(items: list[dict[str, Any]], status: str) -> str:
+    values = [first_text(item.get("availability")) or "" for item in items]
+    matching = [v for v in values if availability.from_schema(v) == status]
+    counted = f" ({len(matching)} of {len(values)} offers)" if len(values) > 1 else ""
+    return f"offers.availability = {matching[0] if matching else status}{counted}"
+
+
+def _variant(offer: Offer, item: dict[str, Any]) -> None:
+    """Attributes of the offer whose price was taken, when it is one of several variants."""
+    for key in ("sku", "name", "size", "color", "gtin13", "gtin"):
+        value = first_text(item.get(key))
+        if value and value != getattr(offer, key, None):
+            offer.variant[key] = value
 
 
 def _identity(offer: Offer, node: dict[str, Any], syntax: str) -> None:
@@ -329,68 +391,55 @@ def _element_price(element: Any, options: ExtractionOptions) -> Money | None:
         return Money(amount, options.currency)
     parts = [text for text in element.xpath(".//text()[not(ancestor::*[" + STRUCK + "])]")]
     text = clean_text(" ".join(parts))
-    if NOT_THE_PRICE.search(text):
+    if visible.price_words().not_the_price.search(text):
         return None
     return parse_price(text, options.currency, options.locale)
 
 
-# -- text heuristic ------------------------------------------------------------------------
+# -- what the page shows ------------------------------------------------------------------
 
 
-def _from_text(page: ParsedPage, options: ExtractionOptions) -> Offer | None:
-    """A product page without markup: one h1 and one current price close to it.
-
-    Only the h1's own neighbourhood is read (its ancestors up to three levels), and only when it
-    holds exactly one distinct non-struck price, so carousels of other products never count.
-    """
-    headings = page.tree.xpath("//body//h1")
-    if len(headings) != 1:
+def _from_markup(page: ParsedPage, options: ExtractionOptions) -> Offer | None:
+    """A price read from the page's markup: a marked price element next to the product's
+    heading, else a lone price label in the heading's neighbourhood."""
+    heading = visible.main_heading(page)
+    if heading is None:
         return None
-    heading = headings[0]
-    name = clean_text(heading.text_content())
-    if not name:
-        return None
-    container = heading
-    for _ in range(3):
-        parent = container.getparent()
-        if parent is None or parent.tag in ("body", "html"):
-            break
-        container = parent
-        prices, evidence = _prices_in(container, options)
-        if len(prices) == 1:
-            money = prices[0]
-            offer = Offer(channel=options.channel, url=page.url, name=name)
-            offer.sources["name"] = "text"
-            offer.price, offer.currency = money.amount, money.currency
-            _record(offer, "price", "text", evidence)
-            return offer
-        if len(prices) > 1:
+    offer = Offer(channel=options.channel, url=page.url, name=clean_text(heading.text_content()))
+    offer.sources["name"] = "text"
+    shown = visible.shown_price(page, options.currency, options.locale)
+    if shown is None:
+        near = visible.neighbourhood_price(page, options.currency, options.locale)
+        if near is None:
             return None
-    return None
+        _, money, evidence = near
+    else:
+        money, evidence = shown
+    offer.price, offer.currency = money.amount, money.currency
+    _record(offer, "price", "text", evidence)
+    return offer
 
 
-PRICE_TEXT = re.compile(
-    r"(?:€|eur|kr|sek|nok|dkk|\$|£)\s*\d[\d\s.,]*|\d[\d\s.,]*\s*(?:€|eur\b|euroa|kr\b|:-|sek\b)",
-    re.IGNORECASE,
-)
+def _read_availability(offers: list[Offer], page: ParsedPage, options: ExtractionOptions) -> None:
+    """The stock message next to the heading, for an offer structured data left without one.
 
-
-def _prices_in(container: Any, options: ExtractionOptions) -> tuple[list[Money], str]:
-    """Distinct current prices in the container ("89 €" and "89,00 €" are one price)."""
-    prices: dict[tuple[Decimal, str | None], Money] = {}
-    evidence = ""
-    for text in container.xpath(".//text()[not(ancestor::*[" + STRUCK + "])]"):
-        if text.getparent() is not None and text.getparent().tag in ("script", "style"):
-            continue
-        for match in PRICE_TEXT.finditer(text):
-            window = text[max(0, match.start() - 20) : match.end() + 12]
-            if NOT_THE_PRICE.search(window):
-                continue
-            money = parse_price(match.group(0), options.currency, options.locale)
-            if money is not None:
-                prices.setdefault((money.amount.normalize(), money.currency), money)
-                evidence = clean_text(text)[:SNIPPET]
-    return list(prices.values()), evidence
+    A page with no price but a clear "sold out" message still says something about its product
+    (shops often hide the price of what they cannot sell): it yields a price-less offer.
+    """
+    shown = visible.shown_availability(page)
+    if shown is None:
+        return
+    status, evidence = shown
+    if not offers:
+        heading = visible.main_heading(page)
+        if status == "in_stock" or heading is None:
+            return
+        name = clean_text(heading.text_content())
+        offer = Offer(channel=options.channel, url=page.url, name=name)
+        offer.sources["name"] = "text"
+        offers.append(offer)
+    offers[0].availability = status
+    _record(offers[0], "availability", "text", evidence)
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Products and offers a page declares: schema.org JSON-LD, microdata, RDFa and OpenGraph.
 
-extruct reads the shared lxml tree once per syntax; each syntax is read on its own so that one
-broken JSON-LD block costs that block, not the page. Results are normalised to the JSON-LD shape
-(``uniform=True``) and walked for Product / ProductGroup nodes.
+Every syntax reads the shared lxml tree, and only when the page uses it (a cheap XPath test first):
+extruct's microdata and RDFa readers are the slow part of extraction, and most pages carry one
+syntax at most. JSON-LD and OpenGraph are read here directly — both are a few elements to collect —
+so that one broken JSON-LD block costs that block, not the page. Results have the JSON-LD shape
+(extruct's ``uniform=True``) and are walked for Product / ProductGroup nodes.
 """
 
 from __future__ import annotations
@@ -43,10 +45,14 @@ def structured_data(page: ParsedPage) -> dict[str, list[dict[str, Any]]]:
                 items = list(_json_ld(page))
             elif syntax == "rdfa":
                 items = _rdfa(page)
-            else:
+            elif syntax == "opengraph":
+                items = _opengraph(page)
+            elif page.tree.xpath("boolean(//*[@itemscope])"):
                 items = extruct.extract(
                     page.tree, base_url=page.url, syntaxes=[syntax], uniform=True, errors="strict"
                 ).get(syntax, [])
+            else:
+                items = []
         except Exception as error:  # extruct raises many types on hostile markup
             page.problems.append(f"{syntax}: {type(error).__name__}")
             continue
@@ -66,6 +72,28 @@ def _rdfa(page: ParsedPage) -> list[dict[str, Any]]:
     return list(items)
 
 
+def _opengraph(page: ParsedPage) -> list[dict[str, Any]]:
+    """OpenGraph and product meta tags as one dict (the first value of a repeated tag wins)."""
+    tags: dict[str, Any] = {}
+    for meta in page.tree.xpath(OPENGRAPH_META):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        content = meta.get("content")
+        if key and content is not None:
+            tags.setdefault(key, content.strip())
+    return [tags] if tags else []
+
+
+OPENGRAPH_META = (
+    "//head/meta[starts-with(@property, 'og:') or starts-with(@property, 'product:')"
+    " or starts-with(@name, 'og:') or starts-with(@name, 'product:')]"
+)
+# Wrappers that keep JSON-LD valid for old XHTML parsers but not for a JSON parser.
+JSON_WRAPPERS = re.compile(
+    r"^\s*(?:/\*\s*<!\[CDATA\[\s*\*/|//\s*<!\[CDATA\[|<!--)|"
+    r"(?:/\*\s*\]\]>\s*\*/|//\s*\]\]>|-->)\s*$"
+)
+
+
 def _json_ld(page: ParsedPage) -> Iterator[dict[str, Any]]:
     for script in page.tree.xpath("//script[contains(@type, 'ld+json')]"):
         text = (script.text or "").strip()
@@ -74,8 +102,8 @@ def _json_ld(page: ParsedPage) -> Iterator[dict[str, Any]]:
         try:
             data = json.loads(text, strict=False)
         except ValueError:
-            # Common breakage: trailing commas, HTML comments around the JSON.
-            repaired = re.sub(r",\s*([}\]])", r"\1", text.replace("<!--", "").replace("-->", ""))
+            # Common breakage: trailing commas, CDATA or HTML comments around the JSON.
+            repaired = re.sub(r",\s*([}\]])", r"\1", JSON_WRAPPERS.sub("", text))
             try:
                 data = json.loads(repaired, strict=False)
             except ValueError:
@@ -137,15 +165,16 @@ def first_text(value: Any) -> str | None:
     return None
 
 
-def offers_of(product: dict[str, Any]) -> list[dict[str, Any]]:
-    """The product's own offers, flattening AggregateOffer.offers."""
+def offers_of(product: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:
+    """The product's own offers, flattening nested ``offers`` (AggregateOffer, or an Offer that
+    wraps the priced Offer as some marketplaces write it)."""
     found: list[dict[str, Any]] = []
     for offer in _as_list(product.get("offers")):
         if not isinstance(offer, dict):
             continue
         found.append(offer)
-        if "aggregateoffer" in type_names(offer):
-            found.extend(o for o in _as_list(offer.get("offers")) if isinstance(o, dict))
+        if depth < 3:
+            found.extend(offers_of(offer, depth + 1))
     return found
 
 

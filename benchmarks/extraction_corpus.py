@@ -1,0 +1,128 @@
+"""Score omnicheck's page extraction on the shared corpus of annotated product pages.
+
+Reads every ``*.html.gz`` in ``../shared/corpus/product-pages/`` (or the directory given), runs
+``extract_page`` on it exactly as the spider does, and compares the first offer with the page's
+``*.expected.json``. Price is scored the way the Zyte product-extraction-benchmark scores it
+(``evaluate.py``: a predicted Decimal in the accepted set is a true positive, a wrong one is a
+false positive *and* a false negative, none where one was expected is a false negative).
+Availability follows the benchmark's convention: a page is in stock unless clearly out of stock.
+
+Usage: python benchmarks/extraction_corpus.py [CORPUS_DIR] [--show-errors] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import sys
+import time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from crawler.extraction import ExtractionOptions, extract_page  # noqa: E402
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "product-pages"
+PUBLISHED_PRICE_F1 = {"Zyte API": 0.918, "Diffbot": 0.824, "extruct + price-parser": 0.685}
+THOUSANDS_ONLY = re.compile(r"\d{1,3}\.\d{3}")
+OUT_OF_STOCK = {"out_of_stock", "discontinued"}
+
+
+def accepted_prices(expected: dict) -> set[Decimal]:
+    """The annotated prices as Decimals. The corpus README says a few annotations keep a
+    thousands separator ("2.449" for 2449 ARS) and are to be read as the page meant them, so an
+    annotation of that exact shape also accepts its thousands reading."""
+    values = expected.get("price_all_accepted")
+    if values is None:
+        values = [expected["price"]] if expected.get("price") is not None else []
+    found = set()
+    for value in values:
+        text = str(value).replace(" ", "")
+        try:
+            found.add(Decimal(text))
+        except InvalidOperation:
+            continue
+        if THOUSANDS_ONLY.fullmatch(text):
+            found.add(Decimal(text.replace(".", "")))
+    return found
+
+
+def score(true: set[Decimal], predicted: Decimal | None) -> tuple[int, int, int]:
+    """(tp, fp, fn) of one page, as the benchmark's ``hard_matching`` counts them."""
+    if predicted is None:
+        return 0, 0, int(bool(true))
+    if predicted in true:
+        return 1, 0, 0
+    return 0, 1, int(bool(true))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--show-errors", action="store_true", help="print each wrong page")
+    parser.add_argument("--repeat", type=int, default=3, help="timing runs per page (min kept)")
+    args = parser.parse_args()
+    pages = sorted(args.corpus.glob("*.html.gz"))
+    if not pages:
+        sys.exit(f"no *.html.gz pages in {args.corpus}")
+
+    tp = fp = fn = 0
+    currency_right = currency_total = 0
+    availability_right = 0
+    no_price = 0
+    timings: list[float] = []
+    per_100kb: list[float] = []
+    for path in pages:
+        expected = json.loads(path.with_name(path.name[: -len(".html.gz")] + ".expected.json").read_text())
+        html = gzip.decompress(path.read_bytes())
+        url = expected.get("url") or path.resolve().as_uri()
+        best = float("inf")
+        for _ in range(max(1, args.repeat)):
+            started = time.perf_counter()
+            result = extract_page(html, url, ExtractionOptions())
+            best = min(best, time.perf_counter() - started)
+        timings.append(best * 1000)
+        per_100kb.append(best * 1000 * 100_000 / len(html))
+        offer = next((o for o in result.offers if o.price is not None), None)
+        predicted = offer.price if offer else None
+        no_price += predicted is None
+        true = accepted_prices(expected)
+        page_tp, page_fp, page_fn = score(true, predicted)
+        tp, fp, fn = tp + page_tp, fp + page_fp, fn + page_fn
+        if expected.get("currency"):
+            currency_total += 1
+            currency_right += bool(offer and offer.currency == expected["currency"])
+        status = (result.offers[0].availability if result.offers else "unknown")
+        predicted_stock = "out_of_stock" if status in OUT_OF_STOCK else "in_stock"
+        availability_right += predicted_stock == expected.get("availability", "in_stock")
+        if args.show_errors and (page_fp or page_fn or predicted_stock != expected.get("availability")):
+            source = offer.sources.get("price") if offer else None
+            print(
+                f"{path.name[:24]:<24} price {predicted} [{source}] expected {sorted(map(str, true))}"
+                f" | {status} expected {expected.get('availability')}"
+                f" | {offer.currency if offer else None} expected {expected.get('currency')}"
+            )
+
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    print(f"pages: {len(pages)}  ({args.corpus})")
+    print(f"price      precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}"
+          f"  (tp {tp}, fp {fp}, fn {fn}; pages without a price: {no_price})")
+    for system, published in PUBLISHED_PRICE_F1.items():
+        print(f"           published F1 {published:.3f}  {system} (whole benchmark)")
+    print(f"currency   accuracy {currency_right / max(1, currency_total):.3f}"
+          f"  ({currency_right}/{currency_total} pages with an annotated currency)")
+    print(f"availability accuracy {availability_right / len(pages):.3f}"
+          f"  ({availability_right}/{len(pages)})")
+    print(f"time       median {statistics.median(timings):.1f} ms/page"
+          f"  (median page {statistics.median(len(gzip.decompress(p.read_bytes())) for p in pages) // 1000} KB),"
+          f"  median {statistics.median(per_100kb):.1f} ms per 100 KB, max {max(timings):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
