@@ -28,6 +28,7 @@ from crawler.extraction import ExtractionOptions, extract_page  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "product-pages"
 PUBLISHED_PRICE_F1 = {"Zyte API": 0.918, "Diffbot": 0.824, "extruct + price-parser": 0.685}
+SMALL_PAGE = 250_000
 THOUSANDS_ONLY = re.compile(r"\d{1,3}\.\d{3}")
 OUT_OF_STOCK = {"out_of_stock", "discontinued"}
 
@@ -76,6 +77,7 @@ def main() -> None:
     no_price = 0
     timings: list[float] = []
     per_100kb: list[float] = []
+    small: list[float] = []
     for path in pages:
         expected = json.loads(path.with_name(path.name[: -len(".html.gz")] + ".expected.json").read_text())
         html = gzip.decompress(path.read_bytes())
@@ -87,6 +89,8 @@ def main() -> None:
             best = min(best, time.perf_counter() - started)
         timings.append(best * 1000)
         per_100kb.append(best * 1000 * 100_000 / len(html))
+        if len(html) <= SMALL_PAGE:
+            small.append(best * 1000)
         offer = next((o for o in result.offers if o.price is not None), None)
         predicted = offer.price if offer else None
         no_price += predicted is None
@@ -122,6 +126,9 @@ def main() -> None:
     print(f"time       median {statistics.median(timings):.1f} ms/page"
           f"  (median page {statistics.median(len(gzip.decompress(p.read_bytes())) for p in pages) // 1000} KB),"
           f"  median {statistics.median(per_100kb):.1f} ms per 100 KB, max {max(timings):.0f} ms")
+    if small:
+        print(f"           median {statistics.median(small):.1f} ms on the {len(small)} pages"
+              f" of at most {SMALL_PAGE // 1000} KB")
 
 
 if __name__ == "__main__":

@@ -63,12 +63,14 @@ def extract_offers(page: ParsedPage, options: ExtractionOptions) -> list[Offer]:
             _adopt_price(offers, found)
     if options.selectors:
         offers = _apply_selectors(offers, page, options)
+    markup: visible.ProductMarkup | None = None
     if not _priced(offers):
-        found = _from_markup(page, options)
+        markup = visible.ProductMarkup(page)
+        found = _from_markup(markup, options)
         if found is not None:
             _adopt_price(offers, found)
-    if offers and offers[0].availability == availability.UNKNOWN or not offers:
-        _read_availability(offers, page, options)
+    if not offers or offers[0].availability == availability.UNKNOWN:
+        _read_availability(offers, markup or visible.ProductMarkup(page), options)
     for offer in offers:
         offer.canonical_url = offer.canonical_url or page.canonical_url
     return offers
@@ -399,43 +401,40 @@ def _element_price(element: Any, options: ExtractionOptions) -> Money | None:
 # -- what the page shows ------------------------------------------------------------------
 
 
-def _from_markup(page: ParsedPage, options: ExtractionOptions) -> Offer | None:
+def _from_markup(markup: visible.ProductMarkup, options: ExtractionOptions) -> Offer | None:
     """A price read from the page's markup: a marked price element next to the product's
     heading, else a lone price label in the heading's neighbourhood."""
-    heading = visible.main_heading(page)
-    if heading is None:
+    if markup.name is None:
         return None
-    offer = Offer(channel=options.channel, url=page.url, name=clean_text(heading.text_content()))
-    offer.sources["name"] = "text"
-    shown = visible.shown_price(page, options.currency, options.locale)
+    shown = markup.price(options.currency, options.locale) or markup.neighbourhood_price(
+        options.currency, options.locale
+    )
     if shown is None:
-        near = visible.neighbourhood_price(page, options.currency, options.locale)
-        if near is None:
-            return None
-        _, money, evidence = near
-    else:
-        money, evidence = shown
+        return None
+    money, evidence = shown
+    offer = Offer(channel=options.channel, url=markup.page.url, name=markup.name)
+    offer.sources["name"] = "text"
     offer.price, offer.currency = money.amount, money.currency
     _record(offer, "price", "text", evidence)
     return offer
 
 
-def _read_availability(offers: list[Offer], page: ParsedPage, options: ExtractionOptions) -> None:
+def _read_availability(
+    offers: list[Offer], markup: visible.ProductMarkup, options: ExtractionOptions
+) -> None:
     """The stock message next to the heading, for an offer structured data left without one.
 
     A page with no price but a clear "sold out" message still says something about its product
     (shops often hide the price of what they cannot sell): it yields a price-less offer.
     """
-    shown = visible.shown_availability(page)
+    shown = markup.availability()
     if shown is None:
         return
     status, evidence = shown
     if not offers:
-        heading = visible.main_heading(page)
-        if status == "in_stock" or heading is None:
+        if status == "in_stock" or markup.name is None:
             return
-        name = clean_text(heading.text_content())
-        offer = Offer(channel=options.channel, url=page.url, name=name)
+        offer = Offer(channel=options.channel, url=markup.page.url, name=markup.name)
         offer.sources["name"] = "text"
         offers.append(offer)
     offers[0].availability = status

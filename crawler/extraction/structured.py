@@ -61,9 +61,16 @@ def structured_data(page: ParsedPage) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
+# RDFa is worth its second parse only on pages that type something as a product or an offer.
+RDFA_PRODUCT = (
+    "boolean(//*[contains(translate(@typeof, 'PRODUCTOFER', 'productofer'), 'product')"
+    " or contains(translate(@typeof, 'PRODUCTOFER', 'productofer'), 'offer')])"
+)
+
+
 def _rdfa(page: ParsedPage) -> list[dict[str, Any]]:
     """RDFa needs extruct's DOM-flavoured tree, so only pages that use RDFa are parsed again."""
-    if page.source is None or not page.tree.xpath("boolean(//*[@typeof or @vocab])"):
+    if page.source is None or not page.tree.xpath(RDFA_PRODUCT):
         return []
     tree = parse_xmldom_html(page.source, encoding=page.encoding)
     items = extruct.extract(

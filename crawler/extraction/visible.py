@@ -19,9 +19,11 @@ from crawler.extraction.page import ParsedPage, clean_text
 from crawler.extraction.prices import Money, parse_price
 from crawler.extraction.vocabulary import load_vocabulary
 
-# How far from the heading (in elements, document order) a price or stock message may sit; one
-# before the heading counts three times its distance (galleries and breadcrumbs come first).
-WINDOW = 400
+# How far from the heading a price or stock message may sit, counted in elements that carry a
+# class, id or itemprop (document order); one before the heading counts three times its distance
+# (galleries and breadcrumbs come first).
+NAMED_ELEMENTS = "//body//*[@class or @id or @itemprop or self::h1]"
+WINDOW = 250
 BEFORE_PENALTY = 3
 MAX_LABEL = 60
 MAX_MESSAGE = 200
@@ -46,7 +48,6 @@ SKIPPED_TAGS = {
 OUTSIDE_CONTENT = {"header", "footer", "nav", "aside"}
 STRUCK = {"del", "s", "strike"}
 # Class/id words that start a stock message's marker ("availability", "outOfStock", "lagerstatus").
-AVAILABILITY_MARKERS = re.compile(r"availab|stock|lager|varast|saatav|tillgäng|verfüg|dispon", re.I)
 AVAILABILITY_TOKENS = (
     "availab",
     "stock",
@@ -69,7 +70,6 @@ TOKEN_SPLIT = re.compile(r"[^a-z0-9äöå]+")
 
 @dataclass(frozen=True)
 class PriceWords:
-    price_marker: re.Pattern[str]
     not_current: tuple[str, ...]
     price_prefixes: tuple[str, ...]
     old_price: re.Pattern[str]
@@ -83,7 +83,6 @@ def price_words() -> PriceWords:
     markers = [str(word).lower() for word in data.get("price_markers", [])]
     units = "|".join(re.escape(str(unit)) for unit in data.get("per_units", []))
     return PriceWords(
-        price_marker=re.compile("|".join(re.escape(word) for word in markers), re.IGNORECASE),
         not_current=tuple(str(word).lower() for word in data.get("not_current_markers", [])),
         price_prefixes=tuple(markers),
         old_price=_words(data.get("old_price_words", {})),
@@ -112,86 +111,114 @@ def main_heading(page: ParsedPage) -> Any | None:
     return headings[0] if len(headings) == 1 else None
 
 
-@dataclass
-class _Candidate:
-    position: int
-    element: Any
+class ProductMarkup:
+    """A page's heading and the price and stock elements around it, found in one pass.
 
+    Marked elements are preselected by XPath (in C); only they and the heading get a position in
+    document order, which is what "near the heading" is measured in.
+    """
 
-def shown_price(
-    page: ParsedPage, options_currency: str | None, locale: str | None
-) -> tuple[Money, str] | None:
-    """The price shown nearest after the product's heading, with its text as evidence."""
-    heading = main_heading(page)
-    if heading is None:
+    def __init__(self, page: ParsedPage) -> None:
+        self.page = page
+        self.heading = main_heading(page)
+        self.name = clean_text(self.heading.text_content()) if self.heading is not None else None
+        self._prices: list[tuple[int, Any]] = []
+        self._stock: list[tuple[int, Any]] = []
+        if self.heading is not None:
+            self._locate(page)
+
+    def _locate(self, page: ParsedPage) -> None:
+        price_marker, stock_marker = _markers()
+        heading_at = 0
+        marked: list[tuple[int, Any, bool, bool]] = []
+        # XPath returns document order; positions count elements that carry names or are h1.
+        for position, element in enumerate(page.tree.xpath(NAMED_ELEMENTS)):
+            if element is self.heading:
+                heading_at = position
+                continue
+            if element.tag in SKIPPED_TAGS:
+                continue
+            get = element.get
+            names = f"{get('class', '')} {get('id', '')} {get('itemprop', '')}"
+            is_price = price_marker.search(names) is not None
+            is_stock = stock_marker.search(names) is not None
+            if is_price or is_stock:
+                marked.append((position, element, is_price, is_stock))
+        for position, element, is_price, is_stock in marked:
+            distance = _distance(position, heading_at)
+            if distance > WINDOW or _outside_content(element):
+                continue
+            if is_price:
+                self._prices.append((distance, element))
+            if is_stock:
+                self._stock.append((distance, element))
+
+    def price(self, currency: str | None, locale: str | None) -> tuple[Money, str] | None:
+        """The price shown nearest the product's heading, with its text as evidence."""
+        words = price_words()
+        priced: dict[Any, tuple[int, Money, str]] = {}
+        for distance, element in self._prices:
+            if not _own_price_element(element, words):
+                continue
+            text = _label_text(element)
+            if not text or len(text) > MAX_LABEL or len(CURRENCY_AMOUNT.findall(text)) > 1:
+                continue
+            if words.old_price.search(text) or words.not_the_price.search(text):
+                continue
+            money = parse_price(text, currency, locale)
+            if money is not None:
+                priced[element] = (distance, money, text)
+        # An element around another price element (price and shipping in a row) is no label.
+        outer = {ancestor for element in priced for ancestor in element.iterancestors()}
+        labels = [value for element, value in priced.items() if element not in outer]
+        if not labels:
+            return None
+        _, money, text = min(labels, key=lambda value: value[0])
+        return money, text[:SNIPPET]
+
+    def availability(self) -> tuple[str, str] | None:
+        """The stock message nearest the heading ("Currently unavailable", "I lager")."""
+        found: list[tuple[int, str, str]] = []
+        for distance, element in self._stock:
+            names = f"{element.get('class', '')} {element.get('id', '')}"
+            if not any(token.startswith(AVAILABILITY_TOKENS) for token in _tokens(names)):
+                continue
+            text = clean_text(element.text_content())
+            if not text or len(text) > MAX_MESSAGE:
+                continue
+            status = availability.from_text(text)
+            if status != availability.UNKNOWN:
+                found.append((distance, status, text))
+        if not found:
+            return None
+        _, status, text = min(found, key=lambda value: value[0])
+        return status, text[:SNIPPET]
+
+    def neighbourhood_price(
+        self, currency: str | None, locale: str | None
+    ) -> tuple[Money, str] | None:
+        """For pages without price markup: the one price label standing alone in the heading's
+        close neighbourhood (its ancestors up to three levels), with its text as evidence."""
+        container = self.heading
+        for _ in range(3):
+            parent = container.getparent() if container is not None else None
+            if parent is None or parent.tag in ("body", "html"):
+                break
+            container = parent
+            prices, evidence = _labels_in(container, currency, locale)
+            if len(prices) == 1:
+                return prices[0], evidence
+            if len(prices) > 1:
+                return None
         return None
-    words = price_words()
-    heading_at, candidates = _positions(page, heading, words.price_marker)
-    priced: dict[Any, tuple[int, Money, str]] = {}
-    for candidate in candidates:
-        distance = _distance(candidate.position, heading_at)
-        if distance > WINDOW or not _own_price_element(candidate.element, words):
-            continue
-        text = _label_text(candidate.element)
-        if not text or len(text) > MAX_LABEL or len(CURRENCY_AMOUNT.findall(text)) > 1:
-            continue
-        if words.old_price.search(text) or words.not_the_price.search(text):
-            continue
-        money = parse_price(text, options_currency, locale)
-        if money is not None:
-            priced[candidate.element] = (distance, money, text)
-    # An element around another price element (a row holding price and shipping) is not a label.
-    outer = {ancestor for element in priced for ancestor in element.iterancestors()}
-    labels = [value for element, value in priced.items() if element not in outer]
-    if not labels:
-        return None
-    _, money, text = min(labels, key=lambda value: value[0])
-    return money, text[:SNIPPET]
 
 
-def shown_availability(page: ParsedPage) -> tuple[str, str] | None:
-    """The stock message nearest the product's heading ("Currently unavailable", "I lager")."""
-    heading = main_heading(page)
-    if heading is None:
-        return None
-    heading_at, candidates = _positions(page, heading, AVAILABILITY_MARKERS)
-    found: list[tuple[int, str, str]] = []
-    for candidate in candidates:
-        distance = _distance(candidate.position, heading_at)
-        if distance > WINDOW or _outside_content(candidate.element):
-            continue
-        names = f"{candidate.element.get('class', '')} {candidate.element.get('id', '')}"
-        if not any(token.startswith(AVAILABILITY_TOKENS) for token in _tokens(names)):
-            continue
-        text = clean_text(candidate.element.text_content())
-        if not text or len(text) > MAX_MESSAGE:
-            continue
-        status = availability.from_text(text)
-        if status != availability.UNKNOWN:
-            found.append((distance, status, text))
-    if not found:
-        return None
-    _, status, text = min(found, key=lambda value: value[0])
-    return status, text[:SNIPPET]
-
-
-def _positions(
-    page: ParsedPage, heading: Any, marker: re.Pattern[str]
-) -> tuple[int, list[_Candidate]]:
-    """The heading's position in document order and the marked elements with theirs."""
-    heading_at = 0
-    candidates: list[_Candidate] = []
-    body = page.tree.find("body")
-    for position, element in enumerate(body.iter() if body is not None else ()):
-        if element is heading:
-            heading_at = position
-        tag = element.tag
-        if not isinstance(tag, str) or tag in SKIPPED_TAGS:
-            continue
-        names = f"{element.get('class', '')} {element.get('id', '')} {element.get('itemprop', '')}"
-        if len(names) > 2 and marker.search(names):
-            candidates.append(_Candidate(position, element))
-    return heading_at, candidates
+@cache
+def _markers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns for class/id/itemprop values that mark a price or a stock message."""
+    prices = "|".join(re.escape(marker) for marker in price_words().price_prefixes)
+    stock = "|".join(re.escape(marker) for marker in AVAILABILITY_TOKENS)
+    return re.compile(prices, re.IGNORECASE), re.compile(stock, re.IGNORECASE)
 
 
 def _distance(position: int, heading_at: int) -> int:
@@ -275,30 +302,6 @@ def _struck(element: Any, root: Any) -> bool:
             return False
         node = node.getparent()
     return False
-
-
-def neighbourhood_price(
-    page: ParsedPage, currency: str | None, locale: str | None
-) -> tuple[str, Money, str] | None:
-    """A page without price markup: (heading text, price, evidence) when the heading's close
-    neighbourhood (its ancestors up to three levels) shows exactly one distinct price label.
-    """
-    heading = main_heading(page)
-    if heading is None:
-        return None
-    name = clean_text(heading.text_content())
-    container = heading
-    for _ in range(3):
-        parent = container.getparent()
-        if parent is None or parent.tag in ("body", "html"):
-            break
-        container = parent
-        prices, evidence = _labels_in(container, currency, locale)
-        if len(prices) == 1:
-            return name, prices[0], evidence
-        if len(prices) > 1:
-            return None
-    return None
 
 
 def _labels_in(container: Any, currency: str | None, locale: str | None) -> tuple[list[Money], str]:

@@ -81,6 +81,10 @@ class ChannelSpider(ChannelSpiderBase):
         yield from result.offers
         yield from result.claims
         skipped = {problem: 1 for problem in result.problems}
+        unpriced = sum(1 for offer in result.offers if offer.price is None)
+        if unpriced:
+            # Products shown without a price omnicheck can stand behind: counted, never guessed.
+            skipped["no price"] = unpriced
         yield PageVisit(
             self.channel_name,
             response.url,
