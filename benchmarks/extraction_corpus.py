@@ -78,9 +78,12 @@ def main() -> None:
     timings: list[float] = []
     per_100kb: list[float] = []
     small: list[float] = []
+    sizes: list[int] = []
     for path in pages:
-        expected = json.loads(path.with_name(path.name[: -len(".html.gz")] + ".expected.json").read_text())
+        stem = path.name[: -len(".html.gz")]
+        expected = json.loads(path.with_name(stem + ".expected.json").read_text())
         html = gzip.decompress(path.read_bytes())
+        sizes.append(len(html))
         url = expected.get("url") or path.resolve().as_uri()
         best = float("inf")
         for _ in range(max(1, args.repeat)):
@@ -100,13 +103,15 @@ def main() -> None:
         if expected.get("currency"):
             currency_total += 1
             currency_right += bool(offer and offer.currency == expected["currency"])
-        status = (result.offers[0].availability if result.offers else "unknown")
+        status = result.offers[0].availability if result.offers else "unknown"
         predicted_stock = "out_of_stock" if status in OUT_OF_STOCK else "in_stock"
         availability_right += predicted_stock == expected.get("availability", "in_stock")
-        if args.show_errors and (page_fp or page_fn or predicted_stock != expected.get("availability")):
+        wrong_stock = predicted_stock != expected.get("availability")
+        if args.show_errors and (page_fp or page_fn or wrong_stock):
             source = offer.sources.get("price") if offer else None
+            accepted = sorted(map(str, true))
             print(
-                f"{path.name[:24]:<24} price {predicted} [{source}] expected {sorted(map(str, true))}"
+                f"{stem[:20]:<20} price {predicted} [{source}] expected {accepted}"
                 f" | {status} expected {expected.get('availability')}"
                 f" | {offer.currency if offer else None} expected {expected.get('currency')}"
             )
@@ -115,20 +120,30 @@ def main() -> None:
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     print(f"pages: {len(pages)}  ({args.corpus})")
-    print(f"price      precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}"
-          f"  (tp {tp}, fp {fp}, fn {fn}; pages without a price: {no_price})")
+    print(
+        f"price      precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}"
+        f"  (tp {tp}, fp {fp}, fn {fn}; pages without a price: {no_price})"
+    )
     for system, published in PUBLISHED_PRICE_F1.items():
         print(f"           published F1 {published:.3f}  {system} (whole benchmark)")
-    print(f"currency   accuracy {currency_right / max(1, currency_total):.3f}"
-          f"  ({currency_right}/{currency_total} pages with an annotated currency)")
-    print(f"availability accuracy {availability_right / len(pages):.3f}"
-          f"  ({availability_right}/{len(pages)})")
-    print(f"time       median {statistics.median(timings):.1f} ms/page"
-          f"  (median page {statistics.median(len(gzip.decompress(p.read_bytes())) for p in pages) // 1000} KB),"
-          f"  median {statistics.median(per_100kb):.1f} ms per 100 KB, max {max(timings):.0f} ms")
+    print(
+        f"currency   accuracy {currency_right / max(1, currency_total):.3f}"
+        f"  ({currency_right}/{currency_total} pages with an annotated currency)"
+    )
+    print(
+        f"availability accuracy {availability_right / len(pages):.3f}"
+        f"  ({availability_right}/{len(pages)})"
+    )
+    print(
+        f"time       median {statistics.median(timings):.1f} ms/page"
+        f"  (median page {statistics.median(sizes) // 1000} KB),"
+        f"  median {statistics.median(per_100kb):.1f} ms per 100 KB, max {max(timings):.0f} ms"
+    )
     if small:
-        print(f"           median {statistics.median(small):.1f} ms on the {len(small)} pages"
-              f" of at most {SMALL_PAGE // 1000} KB")
+        print(
+            f"           median {statistics.median(small):.1f} ms on the {len(small)} pages"
+            f" of at most {SMALL_PAGE // 1000} KB"
+        )
 
 
 if __name__ == "__main__":
