@@ -61,6 +61,7 @@ SYMBOLS = {
 # "kr" and ":-" are crowns; which crowns depends on the market.
 CROWNS_BY_LOCALE = {"sv": "SEK", "nb": "NOK", "nn": "NOK", "no": "NOK", "da": "DKK", "is": "ISK"}
 
+SWEDISH_DASH = re.compile(r"\d\s*:-")
 ISO_CODE = re.compile(r"^[A-Z]{3}$")
 
 
@@ -129,5 +130,8 @@ def parse_price(
     if not plausible(price.amount):
         return None
     assert price.amount is not None
-    code = currency_code(price.currency, locale) or default_currency
+    symbol = price.currency
+    if symbol is None and SWEDISH_DASH.search(text):
+        symbol = ":-"  # "1 299:-" is how Swedish shops write crowns; price-parser leaves it out
+    code = currency_code(symbol, locale) or default_currency
     return Money(price.amount, code)
