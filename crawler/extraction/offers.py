@@ -17,12 +17,14 @@ from crawler.extraction import availability, visible
 from crawler.extraction.page import ParsedPage, clean_text
 from crawler.extraction.prices import Money, parse_price, plausible, to_decimal
 from crawler.extraction.structured import (
+    as_list,
     first_text,
     offers_of,
     opengraph_product,
     product_nodes,
     structured_data,
     type_names,
+    variants_of,
 )
 from crawler.items import Offer
 
@@ -105,7 +107,7 @@ def _from_product(
     offer = Offer(channel=options.channel, url=page.url)
     _identity(offer, node, syntax)
     own_offers = offers_of(node)
-    variants = [v for v in _as_list(node.get("hasVariant")) if isinstance(v, dict)]
+    variants = variants_of(node)
     for variant in variants:
         own_offers.extend(offers_of(variant))
     prices: list[tuple[Money, dict[str, Any]]] = []
@@ -232,7 +234,7 @@ def _regular_price(item: dict[str, Any], options: ExtractionOptions) -> Money | 
 
 
 def _price_specs(item: dict[str, Any]) -> list[dict[str, Any]]:
-    return [spec for spec in _as_list(item.get("priceSpecification")) if isinstance(spec, dict)]
+    return [spec for spec in as_list(item.get("priceSpecification")) if isinstance(spec, dict)]
 
 
 def _spec_kind(spec: dict[str, Any]) -> str:
@@ -451,12 +453,6 @@ def _record(offer: Offer, key: str, source: str, evidence: str) -> None:
 
 def _snippet(element: Any) -> str:
     return clean_text(element.text_content())[:SNIPPET]
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 __all__ = ["ExtractionOptions", "extract_offers", "select", "Decimal"]

@@ -116,14 +116,14 @@ def _json_ld(page: ParsedPage) -> Iterator[dict[str, Any]]:
             except ValueError:
                 page.problems.append("json-ld: invalid JSON")
                 continue
-        yield from _as_list(data)
+        yield from as_list(data)
 
 
 def type_names(node: dict[str, Any]) -> set[str]:
     """Lower-case schema.org type names of a node ("http://schema.org/Product" -> "product")."""
     types = node.get("@type") or node.get("type") or []
     names = set()
-    for value in _as_list(types):
+    for value in as_list(types):
         if isinstance(value, str):
             names.add(value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower())
     return names
@@ -152,7 +152,7 @@ def _walk(node: Any, depth: int) -> Iterator[dict[str, Any]]:
             yield from _walk(value, depth + 1)
 
 
-def _as_list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
@@ -160,7 +160,7 @@ def _as_list(value: Any) -> list[Any]:
 
 def first_text(value: Any) -> str | None:
     """The first plain string in a JSON-LD value: text, list, {"name": ...} or {"@value": ...}."""
-    for item in _as_list(value):
+    for item in as_list(value):
         if isinstance(item, dict):
             item = item.get("name") or item.get("@value") or item.get("value")
             if isinstance(item, list):
@@ -176,7 +176,7 @@ def offers_of(product: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:
     """The product's own offers, flattening nested ``offers`` (AggregateOffer, or an Offer that
     wraps the priced Offer as some marketplaces write it)."""
     found: list[dict[str, Any]] = []
-    for offer in _as_list(product.get("offers")):
+    for offer in as_list(product.get("offers")):
         if not isinstance(offer, dict):
             continue
         found.append(offer)
@@ -186,7 +186,7 @@ def offers_of(product: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:
 
 
 def variants_of(product: dict[str, Any]) -> list[dict[str, Any]]:
-    return [v for v in _as_list(product.get("hasVariant")) if isinstance(v, dict)]
+    return [v for v in as_list(product.get("hasVariant")) if isinstance(v, dict)]
 
 
 def opengraph_product(items: list[dict[str, Any]]) -> dict[str, Any] | None:
