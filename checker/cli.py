@@ -156,7 +156,7 @@ def run(
     rules = _rules(config)
     store = Store(db_path)
     run_id = _crawl(config, store, settings)
-    _check_and_report(store, run_id, rules, fmt, output, fail_on)
+    _check_and_report(store, run_id, rules, fmt, output, fail_on, _services(config))
 
 
 @cli.command()
@@ -212,7 +212,7 @@ def check(
     rules = _rules(config)
     store = Store(db_path, create=False)
     run = store.run(run_id)
-    _check_and_report(store, run["id"], rules, fmt, output, fail_on)
+    _check_and_report(store, run["id"], rules, fmt, output, fail_on, _services(config))
 
 
 @cli.command()
@@ -328,7 +328,7 @@ def demo(fmt: str, output: Path | None, db_path: Path | None) -> None:
             err=True,
         )
         run_id = _crawl(config, store, ())
-        _check_and_report(store, run_id, _rules(config), fmt, output, "never")
+        _check_and_report(store, run_id, _rules(config), fmt, output, "never", _services(config))
         store.close()
 
 
@@ -336,6 +336,12 @@ def _rules(config: Config) -> list[Any]:
     from checker.rulepacks import load_rules
 
     return load_rules(config.rules, config.base_dir)
+
+
+def _services(config: Config) -> dict[str, Any]:
+    from checker.rulepacks import load_services
+
+    return load_services(config.rules, config.base_dir)
 
 
 def _crawl(
@@ -353,11 +359,17 @@ def _crawl(
 
 
 def _check_and_report(
-    store: Store, run_id: int, rules: list[Any], fmt: str, output: Path | None, fail_on: str
+    store: Store,
+    run_id: int,
+    rules: list[Any],
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+    services: dict[str, Any] | None = None,
 ) -> None:
     from checker.engine import check_run
 
-    result = check_run(store, run_id, rules)
+    result = check_run(store, run_id, rules, services=services)
     report = Report(
         result.run, store.channels(run_id), [f.to_dict() for f in result.findings], result.baseline
     )
@@ -413,7 +425,16 @@ def _describe_extraction(result: dict[str, Any]) -> str:
             low, high = claim["low"], claim["high"]
             value = f" {low}{'–' + str(high) if high != low else ''} {claim.get('unit') or ''}"
         negated = " (negated)" if claim["negated"] else ""
-        lines.append(f"  service {claim['service']}{value}{negated}: “{claim['sentence']}”")
+        condition = f" [{claim['condition']}]" if claim.get("condition") else ""
+        lines.append(
+            f"  service {claim['service']}{value}{negated}{condition}: “{claim['sentence']}”"
+        )
+    for attribute in result.get("attributes", []):
+        unit = f" {attribute['unit']}" if attribute.get("unit") else ""
+        lines.append(
+            f"  attribute {attribute['attribute']} {attribute['value']}{unit}"
+            f"  [{attribute['source']}] “{attribute['evidence']}”"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -15,6 +15,7 @@ from scrapy.settings import Settings
 
 from checker import __version__
 from checker.config import Config
+from checker.rulepacks import load_services
 from checker.store import Store
 from crawler.spiders.channel import ChannelSpider
 from crawler.spiders.social import SocialSpider
@@ -57,6 +58,7 @@ def crawl(
         config.digest,
         __version__,
     )
+    services = load_services(config.rules, config.base_dir)
     settings = crawl_settings(config, str(store.path), run_id, overrides or {})
     process = AsyncCrawlerProcess(settings)
     crawlers = {}
@@ -69,6 +71,7 @@ def crawl(
             channel=channel.spider_arguments(config.base_dir),
             currency=config.currency,
             locale=config.locale,
+            services=services,
         )
     status = "aborted"
     try:

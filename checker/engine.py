@@ -13,6 +13,7 @@ from checker.findings import Finding
 from checker.link import DEFAULT_THRESHOLD, Product, link_offers
 from checker.rule_types import RuleType, RunView
 from checker.store import Store
+from crawler.extraction.claims import vocabulary_with
 
 
 @dataclass
@@ -33,7 +34,9 @@ def check_run(
     run_id: int,
     rules: list[RuleType],
     threshold: float = DEFAULT_THRESHOLD,
+    services: dict[str, Any] | None = None,
 ) -> CheckResult:
+    """Check a stored run; ``services`` are those rule packs add (for their labels)."""
     run = store.run(run_id)
     channels = store.channels(run_id)
     offers = store.offers(run_id)
@@ -51,6 +54,8 @@ def check_run(
         channels={c["channel"]: c for c in channels},
         products=products,
         claims=store.claims(run_id),
+        attributes=store.attributes(run_id),
+        labels={service.id: service.label for service in vocabulary_with(services).services},
     )
     findings: list[Finding] = []
     for rule in rules:

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from checker.config import Config, ConfigError
+from checker.rulepacks import load_services
 from crawler import settings as crawl_settings
 from crawler.extraction import ExtractionOptions, extract_page
+from crawler.extraction.claims import vocabulary_with
 
 TIMEOUT = 30
 
@@ -42,7 +44,9 @@ def inspect_location(
     location: str, config: Config | None = None, channel: str | None = None
 ) -> dict[str, Any]:
     options = ExtractionOptions()
+    vocabulary = None
     if config is not None:
+        vocabulary = vocabulary_with(load_services(config.rules, config.base_dir))
         options = ExtractionOptions(currency=config.currency, locale=config.locale)
         if channel:
             configured = config.channel(channel)
@@ -53,7 +57,7 @@ def inspect_location(
                 selectors=dict(configured.selectors),
             )
     body, url, encoding = read_location(location)
-    result = extract_page(body, url, options, encoding=encoding)
+    result = extract_page(body, url, options, vocabulary=vocabulary, encoding=encoding)
     data = asdict(result)
     data.pop("links", None)
     return data

@@ -1,7 +1,9 @@
 """Rule packs: YAML files that instantiate rule types with options.
 
 A pack is named (``default`` is ``rules/default.yml`` shipped with omnicheck) or a path relative
-to the configuration file. Errors name the pack file, line and key like configuration errors.
+to the configuration file. Besides ``rules:``, a pack may add services to the vocabulary under
+``services:`` (same shape as ``rules/vocab/services.yml``); the crawl then looks for them and the
+rules compare them. Errors name the pack file, line and key like configuration errors.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from typing import Any
 from checker.config import ConfigError, parse_lines
 from checker.findings import SEVERITIES
 from checker.rule_types import OptionError, RuleType, load_rule_types
+from crawler.extraction.claims import VocabularyError, compile_service
 from rules import RULES_DIR
 
 RULE_KEYS = {"id", "type", "severity", "options", "enabled"}
+PACK_KEYS = {"rules", "services"}
 
 
 def pack_path(name: str, base_dir: Path) -> Path:
@@ -32,20 +36,55 @@ def load_rules(names: list[str], base_dir: Path) -> list[RuleType]:
     return list(rules.values())
 
 
-def load_pack(path: Path) -> list[RuleType]:
+def load_services(names: list[str], base_dir: Path) -> dict[str, Any]:
+    """The services the named packs add (``{id: definition}``), each checked like a rule."""
+    services: dict[str, Any] = {}
+    for name in names:
+        path = pack_path(name, base_dir)
+        data, lines = _read_pack(path)
+        definitions = data.get("services") or {}
+        if not isinstance(definitions, dict):
+            raise ConfigError(
+                path, lines.get("services"), "services", "expected a mapping of service ids"
+            )
+        for service_id, definition in definitions.items():
+            try:
+                compile_service(str(service_id), definition)
+            except VocabularyError as error:
+                line = lines.get(error.key, lines.get(f"services.{service_id}"))
+                raise ConfigError(path, line, error.key, str(error)) from None
+            services[str(service_id)] = definition
+    return services
+
+
+def _read_pack(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
         shipped = ", ".join(sorted(p.stem for p in RULES_DIR.glob("*.yml")))
         raise ConfigError(path, None, "", f"no such rule pack (shipped packs: {shipped})") from None
     data, lines = parse_lines(text, path)
-    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+    if not isinstance(data, dict) or not (
+        isinstance(data.get("rules"), list) or "services" in data
+    ):
         raise ConfigError(
             path, lines.get("rules"), "rules", "expected a list of rules under `rules:`"
         )
+    for unknown in set(data) - PACK_KEYS:
+        raise ConfigError(
+            path,
+            lines.get(unknown),
+            unknown,
+            f"unknown key (expected one of {', '.join(sorted(PACK_KEYS))})",
+        )
+    return data, lines
+
+
+def load_pack(path: Path) -> list[RuleType]:
+    data, lines = _read_pack(path)
     registry = load_rule_types()
     rules = []
-    for index, item in enumerate(data["rules"]):
+    for index, item in enumerate(data.get("rules") or []):
         key = f"rules[{index}]"
         line = lines.get(key)
         if not isinstance(item, dict):

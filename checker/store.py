@@ -19,9 +19,11 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler.items import Offer, PageVisit, ServiceClaim
+from crawler.items import Offer, PageVisit, ProductAttribute, ServiceClaim
 
 RUN_STATUSES = ("running", "complete", "incomplete", "aborted")
+# Columns added after a table was first released: databases made before get them on open.
+ADDED_COLUMNS = {"claims": {"condition": "TEXT"}}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -84,7 +86,20 @@ CREATE TABLE IF NOT EXISTS claims (
     attribute TEXT, low TEXT, high TEXT, unit TEXT,
     negated INTEGER NOT NULL DEFAULT 0,
     product TEXT,
-    pages INTEGER NOT NULL DEFAULT 1
+    pages INTEGER NOT NULL DEFAULT 1,
+    condition TEXT
+);
+CREATE TABLE IF NOT EXISTS attributes (
+    id TEXT PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    channel TEXT NOT NULL,
+    url TEXT NOT NULL,
+    attribute TEXT NOT NULL,
+    value TEXT NOT NULL,
+    number TEXT,
+    unit TEXT,
+    source TEXT NOT NULL,
+    evidence TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS links (
     run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -109,6 +124,7 @@ CREATE TABLE IF NOT EXISTS findings (
 );
 CREATE INDEX IF NOT EXISTS offers_run ON offers(run_id, channel);
 CREATE INDEX IF NOT EXISTS claims_run ON claims(run_id, channel);
+CREATE INDEX IF NOT EXISTS attributes_run ON attributes(run_id, channel, url);
 CREATE INDEX IF NOT EXISTS pages_run ON pages(run_id, channel);
 """
 
@@ -133,6 +149,7 @@ class Store:
             self.db.conn.execute("PRAGMA busy_timeout = 30000")
             self.db.conn.execute("PRAGMA journal_mode = WAL")
             self.db.conn.executescript(SCHEMA)
+            _add_missing_columns(self.db.conn)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not an omnicheck database ({error})") from error
 
@@ -209,12 +226,14 @@ class Store:
 
     def add_items(self, run_id: int, items: Iterable[Any]) -> None:
         """Write a batch of crawl items in one transaction."""
-        pages, offers, claims = [], [], []
+        pages, offers, claims, attributes = [], [], [], []
         for item in items:
             if isinstance(item, Offer):
                 offers.append(_offer_row(run_id, item))
             elif isinstance(item, ServiceClaim):
                 claims.append(_claim_row(run_id, item))
+            elif isinstance(item, ProductAttribute):
+                attributes.append(_attribute_row(run_id, item))
             elif isinstance(item, PageVisit):
                 pages.append(_page_row(run_id, item))
         with self.db.conn:
@@ -231,6 +250,11 @@ class Store:
                     _insert("claims", claims[0])
                     + " ON CONFLICT(id) DO UPDATE SET pages = pages + 1",
                     [tuple(c.values()) for c in claims],
+                )
+            if attributes:
+                self.db.conn.executemany(
+                    _insert("attributes", attributes[0]) + " ON CONFLICT(id) DO NOTHING",
+                    [tuple(a.values()) for a in attributes],
                 )
 
     def update_channel_counts(self, run_id: int) -> None:
@@ -285,6 +309,11 @@ class Store:
             }
             for row in rows
         ]
+
+    def attributes(self, run_id: int) -> list[dict[str, Any]]:
+        """Product attributes the run's pages state, each with its channel and URL."""
+        rows = self.db.query("SELECT * FROM attributes WHERE run_id = ? ORDER BY rowid", [run_id])
+        return [{**row, "number": _decimal(row["number"])} for row in rows]
 
     def pages(self, run_id: int) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM pages WHERE run_id = ? ORDER BY id", [run_id]))
@@ -433,7 +462,35 @@ def _claim_row(run_id: int, claim: ServiceClaim) -> dict[str, Any]:
         "unit": claim.unit,
         "negated": int(claim.negated),
         "product": claim.product,
+        "condition": claim.condition,
     }
+
+
+def _attribute_row(run_id: int, attribute: ProductAttribute) -> dict[str, Any]:
+    """One row per page, attribute and value: the same statement read twice is stored once."""
+    key = "\x1f".join(
+        [str(run_id), attribute.channel, attribute.url, attribute.attribute, attribute.value]
+    )
+    return {
+        "id": hashlib.sha1(key.encode()).hexdigest(),
+        "run_id": run_id,
+        "channel": attribute.channel,
+        "url": attribute.url,
+        "attribute": attribute.attribute,
+        "value": attribute.value,
+        "number": _text(attribute.number),
+        "unit": attribute.unit,
+        "source": attribute.source,
+        "evidence": attribute.evidence,
+    }
+
+
+def _add_missing_columns(connection: sqlite3.Connection) -> None:
+    for table, columns in ADDED_COLUMNS.items():
+        have = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        for name, kind in columns.items():
+            if name not in have:
+                connection.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 def _page_row(run_id: int, page: PageVisit) -> dict[str, Any]:

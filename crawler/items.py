@@ -70,7 +70,9 @@ class ServiceClaim:
     """A sentence in which a channel promises (or denies) a service.
 
     ``low``/``high`` hold the numeric attribute (a single value has low == high), normalised to
-    ``unit`` (days for durations, the currency code for money thresholds).
+    ``unit`` (days for durations, the currency code for money thresholds). ``condition`` holds
+    the words that narrow the claim to part of the assortment or some customers ("outlet",
+    "members"); such a claim is shown but not compared with a general one.
     """
 
     channel: str
@@ -83,3 +85,26 @@ class ServiceClaim:
     unit: str | None = None
     negated: bool = False
     product: str | None = None
+    condition: str | None = None
+
+
+@dataclass
+class ProductAttribute:
+    """What a channel states about one property of the product its page sells.
+
+    ``attribute`` is an id from ``rules/vocab/attributes.yml`` (weight, volume, dimensions...).
+    A measured value is normalised to the attribute's base ``unit`` (grams, litres, millimetres,
+    years) in ``number``; dimensions keep their sides, largest first, in ``value`` ("600x300x200");
+    a named value (material, origin) is a canonical id in ``value`` ("polyester", "FI").
+    ``source`` says where it was read (``json-ld``, ``microdata``, ``table``, ``list``, ``text``)
+    and ``evidence`` is the row or sentence, as the page writes it.
+    """
+
+    channel: str
+    url: str
+    attribute: str
+    value: str
+    source: str
+    evidence: str
+    number: Decimal | None = None
+    unit: str | None = None

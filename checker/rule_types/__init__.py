@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from checker.findings import Finding
@@ -19,12 +19,18 @@ from checker.link import Product
 
 @dataclass
 class RunView:
-    """What the rules see of one run: channels, linked products and service claims."""
+    """What the rules see of one run: channels, linked products, service claims, product
+    attributes, and the labels of services (ours and those rule packs add)."""
 
     run: dict[str, Any]
     channels: dict[str, dict[str, Any]]
     products: list[Product]
     claims: list[dict[str, Any]]
+    attributes: list[dict[str, Any]] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, service: str) -> str:
+        return self.labels.get(service, service)
 
     def complete(self, channel: str) -> bool:
         return bool(self.channels.get(channel, {}).get("complete", False))

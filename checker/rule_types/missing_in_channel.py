@@ -1,7 +1,11 @@
 """missing_in_channel — a service described on one channel is absent on another that should have it.
 
 **What it checks**: for each service in the vocabulary (returns, free delivery, click & collect,
-installation...), the channels among the rule's set that describe it and those that do not.
+installation..., and the services a rule pack adds under `services:`), the channels among the
+rule's set that describe it and those that do not. A channel that only denies the service ("ei
+asennuspalvelua") states it and is not missing it; a channel that describes it only for some
+products or customers ("outlet", "members") describes it. A sentence repeated in every page's
+footer counts once, with the number of pages it was on.
 Channels whose crawl was incomplete are never reported as missing anything: not having seen a
 page is not evidence that the page does not exist.
 
@@ -28,7 +32,6 @@ from typing import Any
 
 from checker.findings import Finding
 from checker.rule_types import Option, RuleType, RunView, register
-from crawler.extraction.claims import default_vocabulary
 
 
 @register
@@ -59,7 +62,6 @@ class MissingInChannel(RuleType):
         for claim in view.claims:
             if claim["channel"] in required and (not wanted or claim["service"] in wanted):
                 by_service[claim["service"]][claim["channel"]].append(claim)
-        labels = {service.id: service.label for service in default_vocabulary().services}
         for service, claims_by_channel in sorted(by_service.items()):
             present = {
                 c
@@ -73,7 +75,7 @@ class MissingInChannel(RuleType):
             if not reportable:
                 continue
             yield self._finding(
-                service, labels.get(service, service), present, reportable, claims_by_channel, view
+                service, view.label(service), present, reportable, claims_by_channel, view
             )
 
     def _finding(

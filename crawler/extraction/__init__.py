@@ -8,21 +8,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crawler.extraction.attributes import extract_attributes
 from crawler.extraction.claims import ServiceVocabulary, extract_claims
 from crawler.extraction.offers import ExtractionOptions, extract_offers
 from crawler.extraction.page import ParsedPage
-from crawler.items import Offer, ServiceClaim
+from crawler.items import Offer, ProductAttribute, ServiceClaim
 
 
 @dataclass
 class PageExtraction:
-    """What one page says: its offers and service claims, and what could not be read."""
+    """What one page says: its offers, service claims and product attributes, and what could not
+    be read. Attributes are read only from pages that offer a product: elsewhere a weight or a
+    volume is about nothing omnicheck can link."""
 
     url: str
     title: str | None = None
     language: str | None = None
     offers: list[Offer] = field(default_factory=list)
     claims: list[ServiceClaim] = field(default_factory=list)
+    attributes: list[ProductAttribute] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
 
@@ -38,14 +42,21 @@ def extract_page(
     page = ParsedPage.from_html(html, url, encoding=encoding)
     offers = extract_offers(page, options)
     claims = extract_claims(
-        page.text_blocks, options.channel, url, vocabulary=vocabulary, currency=options.currency
+        page.text_blocks,
+        options.channel,
+        url,
+        vocabulary=vocabulary,
+        currency=options.currency,
+        locale=options.locale,
     )
+    attributes = extract_attributes(page, options.channel) if offers else []
     return PageExtraction(
         url=url,
         title=page.title,
         language=page.language,
         offers=offers,
         claims=claims,
+        attributes=attributes,
         problems=list(page.problems),
         links=[str(href) for href in page.tree.xpath("//a[@href]/@href")],
     )

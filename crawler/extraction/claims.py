@@ -16,16 +16,23 @@ from functools import cache
 from typing import Any
 
 from crawler.extraction.page import TextBlock
-from crawler.extraction.prices import parse_price
+from crawler.extraction.prices import currency_code, parse_price
 from crawler.extraction.vocabulary import load_vocabulary
 from crawler.items import ServiceClaim
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"'“])|\s*[•|]\s*")
 NUMBER = r"(\d+(?:[.,]\d+)?)"
 RANGE = NUMBER + r"(?:\s*(?:[-–—]|to|till|tai|eller|or)\s*" + NUMBER + r")?"
+MONEY = re.compile(
+    r"(?:€|£|\$|\beur\b|\bsek\b|\bnok\b|\bdkk\b)\s*\d[\d\s.,]*\d|(?:€|£|\$)\s*\d"
+    r"|\d[\d\s.,]*\s*(?:€|£|\$|eur\w*|e\b|kr\b|kronor|sek\b|nok\b|dkk\b|:-)",
+    re.IGNORECASE,
+)
 DAYS_PER = {"day": Decimal(1), "week": Decimal(7), "month": Decimal(30), "year": Decimal(365)}
 MONTHS_PER = {"month": Decimal(1), "year": Decimal(12)}
+ATTRIBUTES = ("days", "years", "money")
 MAX_SENTENCE = 400
+CLAUSE_REACH = 25  # characters after a match that still belong to its clause
 
 
 @dataclass(frozen=True)
@@ -40,12 +47,32 @@ class Service:
 class ServiceVocabulary:
     services: tuple[Service, ...]
     negation: re.Pattern[str]
+    conditions: re.Pattern[str] | None
     units: dict[str, list[tuple[str, re.Pattern[str]]]]
+    numbers: tuple[tuple[re.Pattern[str], str], ...] = ()
+
+    def label(self, service_id: str) -> str:
+        return next((s.label for s in self.services if s.id == service_id), service_id)
+
+
+class VocabularyError(ValueError):
+    """A service definition that cannot be used; ``key`` says where (services.returns.patterns)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(message)
 
 
 @cache
 def default_vocabulary() -> ServiceVocabulary:
     return build_vocabulary(load_vocabulary("services"))
+
+
+def vocabulary_with(extra: dict[str, Any] | None) -> ServiceVocabulary:
+    """Our vocabulary plus the services that rule packs add (``{id: definition}``)."""
+    if not extra:
+        return default_vocabulary()
+    return build_vocabulary(load_vocabulary("services"), [{"services": extra}])
 
 
 def build_vocabulary(
@@ -54,33 +81,64 @@ def build_vocabulary(
     """Compile a services vocabulary; services in ``extra`` packs replace ours by id."""
     definitions = dict(data.get("services", {}))
     for pack in extra:
-        definitions.update(pack.get("services", {}))
-    services = []
-    for service_id, definition in definitions.items():
-        patterns = [p for words in definition.get("patterns", {}).values() for p in words]
-        if not patterns:
-            continue
-        services.append(
-            Service(
-                id=service_id,
-                label=definition.get("label", service_id),
-                attribute=definition.get("attribute"),
-                pattern=re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),
-            )
-        )
-    negations = [p for words in data.get("negation", {}).values() for p in words]
+        definitions.update(pack.get("services") or {})
+    services = [
+        service
+        for service_id, definition in definitions.items()
+        if (service := compile_service(str(service_id), definition)) is not None
+    ]
     units = {
-        attribute: [
-            (unit, re.compile("|".join(f"(?:{p})" for p in words), re.IGNORECASE))
-            for unit, words in table.items()
-        ]
+        attribute: [(unit, _alternatives(words)) for unit, words in table.items()]
         for attribute, table in data.get("units", {}).items()
     }
+    numbers = tuple(
+        (re.compile(rf"\b(?:{'|'.join(words)})\b(?=[\s-])", re.IGNORECASE), str(value))
+        for value, words in data.get("numbers", {}).items()
+    )
+    conditions = _by_language(data.get("conditions", {}))
     return ServiceVocabulary(
         services=tuple(services),
-        negation=re.compile("|".join(f"(?:{p})" for p in negations), re.IGNORECASE),
+        negation=_alternatives(_by_language(data.get("negation", {}))),
+        conditions=_alternatives(conditions) if conditions else None,
         units=units,
+        numbers=numbers,
     )
+
+
+def compile_service(service_id: str, definition: Any) -> Service | None:
+    """One service definition checked and compiled; VocabularyError names the bad key."""
+    key = f"services.{service_id}"
+    if not isinstance(definition, dict):
+        raise VocabularyError(key, "expected a mapping with label, attribute and patterns")
+    attribute = definition.get("attribute")
+    if attribute is not None and attribute not in ATTRIBUTES:
+        raise VocabularyError(
+            f"{key}.attribute", f"{attribute!r} is not one of {', '.join(ATTRIBUTES)} or null"
+        )
+    by_language = definition.get("patterns") or {}
+    if not isinstance(by_language, dict) or not all(
+        isinstance(words, list) and all(isinstance(w, str) for w in words)
+        for words in by_language.values()
+    ):
+        raise VocabularyError(
+            f"{key}.patterns", "expected lists of regular expressions by language (fi: [...])"
+        )
+    patterns = _by_language(by_language)
+    if not patterns:
+        return None
+    try:
+        pattern = _alternatives(patterns)
+    except re.error as error:
+        raise VocabularyError(f"{key}.patterns", f"invalid regular expression: {error}") from None
+    return Service(service_id, str(definition.get("label", service_id)), attribute, pattern)
+
+
+def _by_language(table: dict[str, list[str]]) -> list[str]:
+    return [pattern for words in table.values() for pattern in words]
+
+
+def _alternatives(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 def sentences(blocks: Iterable[TextBlock]) -> Iterator[tuple[str, str]]:
@@ -98,6 +156,7 @@ def extract_claims(
     url: str,
     vocabulary: ServiceVocabulary | None = None,
     currency: str | None = None,
+    locale: str | None = None,
 ) -> list[ServiceClaim]:
     """Every service claim in the blocks; cookie banners are not statements about services."""
     vocabulary = vocabulary or default_vocabulary()
@@ -112,18 +171,26 @@ def extract_claims(
                 continue
             seen.add((service.id, sentence))
             claim = ServiceClaim(channel=channel, url=url, service=service.id, sentence=sentence)
-            claim.negated = _negated(sentence, match, vocabulary)
+            clause = _clause(sentence, match)
+            claim.negated = _found(vocabulary.negation, clause)
+            condition = vocabulary.conditions.search(sentence) if vocabulary.conditions else None
+            claim.condition = condition.group(0).lower() if condition else None
             if service.attribute:
-                _attach_value(claim, service.attribute, sentence, match, vocabulary, currency)
+                _attach_value(
+                    claim, service.attribute, sentence, match, vocabulary, currency, locale
+                )
             claims.append(claim)
     return claims
 
 
-def _negated(sentence: str, match: re.Match[str], vocabulary: ServiceVocabulary) -> bool:
-    """A negation word in the clause of the match ("ei noutoa myymälästä", "no free returns")."""
+def _clause(sentence: str, match: re.Match[str]) -> str:
+    """The clause of a match: from the last comma or semicolon before it to a little after."""
     start = max(sentence.rfind(",", 0, match.start()), sentence.rfind(";", 0, match.start()))
-    clause = sentence[start + 1 : match.end() + 25]
-    return bool(vocabulary.negation.pattern) and vocabulary.negation.search(clause) is not None
+    return sentence[start + 1 : match.end() + CLAUSE_REACH]
+
+
+def _found(pattern: re.Pattern[str], text: str) -> bool:
+    return bool(pattern.pattern) and pattern.search(text) is not None
 
 
 def _attach_value(
@@ -133,23 +200,29 @@ def _attach_value(
     match: re.Match[str],
     vocabulary: ServiceVocabulary,
     currency: str | None,
+    locale: str | None,
 ) -> None:
     if attribute == "money":
-        for found in re.finditer(
-            r"\d[\d\s.,]*\s*(?:€|eur\w*|kr\b|sek|:-)", sentence, re.IGNORECASE
-        ):
-            money = parse_price(found.group(0), currency)
+        for found in MONEY.finditer(sentence):
+            money = parse_price(found.group(0), currency, locale)
             if money is not None:
+                code = money.currency
+                if found.group(0).rstrip().endswith(":-"):
+                    code = currency_code(":-", locale)
                 claim.attribute, claim.low, claim.high = "money", money.amount, money.amount
-                claim.unit = money.currency
+                claim.unit = code
                 return
         return
+    text = _digits(sentence, vocabulary)
+    service_match = re.compile(re.escape(match.group(0)), re.IGNORECASE).search(text) or match
     candidates = []
-    for found in re.finditer(RANGE + r"\s*-?\s*(\w+(?:\s\w+)?)", sentence):
+    for found in re.finditer(RANGE + r"\s*-?\s*(\w+(?:\s\w+)?)", text):
         unit = _unit(found.group(3), attribute, vocabulary)
         if unit is None:
             continue
-        distance = min(abs(found.start() - match.end()), abs(match.start() - found.end()))
+        distance = min(
+            abs(found.start() - service_match.end()), abs(service_match.start() - found.end())
+        )
         candidates.append((distance, found, unit))
     if not candidates:
         return
@@ -164,6 +237,13 @@ def _attach_value(
         claim.unit = "days"
     claim.attribute = attribute
     claim.low, claim.high = plain(low * factor), plain(high * factor)
+
+
+def _digits(sentence: str, vocabulary: ServiceVocabulary) -> str:
+    """Numbers written as words in digits: "kahden vuoden" → "2 vuoden"."""
+    for pattern, value in vocabulary.numbers:
+        sentence = pattern.sub(value, sentence)
+    return sentence
 
 
 def _unit(word: str, attribute: str, vocabulary: ServiceVocabulary) -> str | None:

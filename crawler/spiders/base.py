@@ -13,21 +13,26 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.extraction.claims import vocabulary_with
 from crawler.extraction.offers import ExtractionOptions
 from crawler.items import PageVisit
 
 
 class ChannelSpiderBase(scrapy.Spider):
-    """Reads one channel. ``channel`` is the channel's configuration (a dict, or JSON of one)."""
+    """Reads one channel. ``channel`` is the channel's configuration (a dict, or JSON of one);
+    ``services`` the services that rule packs add to the vocabulary (``{id: definition}``)."""
 
     def __init__(
         self,
         channel: dict[str, Any] | str | None = None,
         currency: str | None = None,
         locale: str | None = None,
+        services: dict[str, Any] | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        added = json.loads(services) if isinstance(services, str) else services
+        self.vocabulary = vocabulary_with(added)
         if isinstance(channel, str):
             channel = json.loads(channel)
         if not isinstance(channel, dict) or not channel:

@@ -77,9 +77,16 @@ class ChannelSpider(ChannelSpiderBase):
                 size=len(response.body),
             )
             return
-        result = extract_page(response.body, response.url, self.options, encoding=response.encoding)
+        result = extract_page(
+            response.body,
+            response.url,
+            self.options,
+            vocabulary=self.vocabulary,
+            encoding=response.encoding,
+        )
         yield from result.offers
         yield from result.claims
+        yield from result.attributes
         skipped = {problem: 1 for problem in result.problems}
         unpriced = sum(1 for offer in result.offers if offer.price is None)
         if unpriced:

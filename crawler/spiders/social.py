@@ -37,7 +37,12 @@ class SocialSpider(ChannelSpiderBase):
         for post in posts:
             blocks = [TextBlock(text, "main") for text in post["texts"]]
             for claim in extract_claims(
-                blocks, self.channel_name, post["url"], currency=self.options.currency
+                blocks,
+                self.channel_name,
+                post["url"],
+                self.vocabulary,
+                currency=self.options.currency,
+                locale=self.options.locale,
             ):
                 claims += 1
                 yield claim
