@@ -7,9 +7,15 @@ means the sentence promises nothing (a look-alike).
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
-from checker.store import Store
+from checker.config import ConfigError
+from checker.rulepacks import load_services
+from checker.store import SCHEMA, Store
 from crawler.extraction.claims import (
     VocabularyError,
     build_vocabulary,
@@ -19,6 +25,7 @@ from crawler.extraction.claims import (
 from crawler.extraction.page import ParsedPage, TextBlock
 from crawler.extraction.vocabulary import load_vocabulary
 from crawler.items import ServiceClaim
+from tests.conftest import run_omnicheck
 
 EXAMPLES = [
     # -- Finnish: returns, with inflected forms ------------------------------------------
@@ -137,12 +144,12 @@ def test_a_cookie_banner_is_not_a_claim() -> None:
     assert [describe(claim) for claim in claims] == ["delivery_time 1-3 days"]
 
 
-def test_a_footer_repeated_on_every_page_is_one_claim(tmp_path: object) -> None:
+def test_a_footer_repeated_on_every_page_is_one_claim(tmp_path: Path) -> None:
     html = (
         "<html><body><main><p>Tuote {n}</p></main>"
         "<footer><p>Ilmainen toimitus yli 50 € tilauksiin.</p></footer></body></html>"
     )
-    store = Store(tmp_path / "claims.db")  # type: ignore[operator]
+    store = Store(tmp_path / "claims.db")
     run = store.start_run("t", [("webshop", "webshop")])
     for number in range(1, 41):
         page = ParsedPage.from_html(html.format(n=number), f"https://x.example/{number}")
@@ -185,3 +192,63 @@ def test_a_bad_service_definition_names_its_key(definition: object, key: str, me
         build_vocabulary(load_vocabulary("services"), [{"services": {"s": definition}}])
     assert raised.value.key == key
     assert message in str(raised.value)
+
+
+PACK = """\
+rules:
+  - id: presence
+    type: missing_in_channel
+services:
+  assembly:
+    label: Assembly
+    attribute: {attribute}
+    patterns:
+      fi: ['\\bkokoamispalvelu\\w*']
+"""
+
+
+def test_a_bad_service_in_a_rule_pack_names_file_line_and_key(tmp_path: Path) -> None:
+    (tmp_path / "pack.yml").write_text(PACK.format(attribute="hours"), encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_services(["pack.yml"], tmp_path)
+    assert str(raised.value) == (
+        f"{tmp_path / 'pack.yml'}:7: services.assembly.attribute: "
+        "'hours' is not one of days, years, money or null"
+    )
+
+
+@pytest.mark.slow
+def test_the_crawl_looks_for_the_services_a_rule_pack_adds(
+    tmp_path: Path, http_server: Callable[[Path], str]
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        "<html><body><main><p>Tilaa kokoamispalvelu kassalla.</p>"
+        "<p>Ilmainen toimitus yli 50 € tilauksiin.</p></main></body></html>",
+        encoding="utf-8",
+    )
+    base = http_server(site)
+    (tmp_path / "pack.yml").write_text(PACK.format(attribute="null"), encoding="utf-8")
+    (tmp_path / "omnicheck.yml").write_text(
+        "channels:\n"
+        f"  - {{name: web, kind: website, start_urls: ['{base}/index.html']}}\n"
+        "rules: [default, pack.yml]\n",
+        encoding="utf-8",
+    )
+    result = run_omnicheck("crawl", "--db", "run.db", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    store = Store(tmp_path / "run.db", create=False)
+    assert sorted(row["service"] for row in store.claims(1)) == ["assembly", "free_delivery"]
+
+
+def test_a_database_made_before_conditions_opens_and_stores_them(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as connection:
+        connection.executescript(SCHEMA.replace(",\n    condition TEXT", ""))
+    store = Store(path)
+    run = store.start_run("t", [("webshop", "webshop")])
+    store.add_items(run, extract_claims([TextBlock("No returns on sale items.", "main")], "w", "u"))
+    assert [(row["service"], row["condition"]) for row in store.claims(run)] == [
+        ("returns", "sale items")
+    ]

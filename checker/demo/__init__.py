@@ -3,9 +3,13 @@
 Three channels under ``site/``: a webshop with schema.org JSON-LD, a brand website with plain
 HTML (read with selectors), and an Instagram-style RSS feed. Planted disagreements: the 40 L
 backpack costs 129,90 € in the webshop and 119,90 € on the website; click & collect is
-described on the website and on social but nowhere in the webshop. Traps that must not be
-reported: "Vaellusreppu 40 L" vs "Vaellusreppu 40 L Pro", "Kantokassi 16 L" vs "Kantokassi Mini
-7 L", a struck-through old price, "89 €" vs "89,00 €", free delivery in other words.
+described on the website and on social but nowhere in the webshop; delivery takes 1–3 working
+days in the webshop and 2–5 on the website; the 40 L backpack weighs 1,2 kg in the webshop's
+spec table and 1 450 g on the website. Traps that must not be reported: "Vaellusreppu 40 L" vs
+"Vaellusreppu 40 L Pro", "Kantokassi 16 L" vs "Kantokassi Mini 7 L", a struck-through old
+price, "89 €" vs "89,00 €", free delivery in other words, the rain cover's weight (120 g), a
+rounded weight (0,5 kg vs 490 g), 14-day returns for sale items only, and a warranty sentence
+repeated in every website footer.
 """
 
 from __future__ import annotations
