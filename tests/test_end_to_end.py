@@ -164,6 +164,8 @@ def test_demo_reports_the_planted_findings_and_no_traps() -> None:
         for f in report["findings"]
     )
     assert found == [
+        ("claim_conflict", "Vaellusreppu 40 L"),  # weight 1,2 kg vs 1 450 g
+        ("claim_conflict", "delivery_time"),  # 1–3 vs 2–5 working days
         ("missing_in_channel", "click_and_collect"),
         ("price_mismatch", "Vaellusreppu 40 L"),
     ]
