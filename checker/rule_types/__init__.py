@@ -84,6 +84,17 @@ class RuleType:
         return Finding(kind=self.kind, rule=self.rule_id, severity=self.severity, **fields)
 
 
+def product_subject(product: Product) -> dict[str, Any]:
+    """A finding's subject for a linked product: its key, a name, and its SKU and GTIN."""
+    reference = next((o for o in product.offers if o.get("name")), product.offers[0])
+    return {
+        "product": product.key,
+        "name": reference.get("name"),
+        "sku": next((o["sku"] for o in product.offers if o.get("sku")), None),
+        "gtin": next((o["gtin"] for o in product.offers if o.get("gtin")), None),
+    }
+
+
 REGISTRY: dict[str, type[RuleType]] = {}
 
 

@@ -38,7 +38,7 @@ from typing import Any
 
 from checker.findings import Finding, fingerprint
 from checker.link import Product
-from checker.rule_types import Option, RuleType, RunView, register
+from checker.rule_types import Option, RuleType, RunView, product_subject, register
 from crawler.extraction.attributes import default_attribute_vocabulary
 
 MAX_SENTENCES = 3
@@ -134,7 +134,7 @@ class ClaimConflict(RuleType):
         label: str,
         by_channel: dict[str, list[dict[str, Any]]],
     ) -> Finding:
-        reference = next((o for o in product.offers if o.get("name")), product.offers[0])
+        subject = product_subject(product) | {"attribute": attribute, "label": label}
         channels = {}
         for channel in sorted(by_channel):
             rows = by_channel[channel]
@@ -150,16 +150,9 @@ class ClaimConflict(RuleType):
         listed = ", ".join(f"{c} {seen['value']}" for c, seen in channels.items())
         subject_key = f"product:{product.key}:{attribute}"
         return self.finding(
-            subject={
-                "product": product.key,
-                "name": reference.get("name"),
-                "sku": next((o["sku"] for o in product.offers if o.get("sku")), None),
-                "gtin": next((o["gtin"] for o in product.offers if o.get("gtin")), None),
-                "attribute": attribute,
-                "label": label,
-            },
+            subject=subject,
             channels=channels,
-            message=f"{reference.get('name')}: {label.lower()} differs ({listed})",
+            message=f"{subject['name']}: {label.lower()} differs ({listed})",
             fingerprint=fingerprint(self.rule_id, self.kind, subject_key, sorted(channels)),
         )
 

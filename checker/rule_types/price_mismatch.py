@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from checker.findings import Finding
-from checker.rule_types import Option, RuleType, RunView, register
+from checker.rule_types import Option, RuleType, RunView, product_subject, register
 
 
 @register
@@ -89,7 +89,7 @@ class PriceMismatch(RuleType):
         low: Decimal,
         high: Decimal,
     ) -> Finding:
-        reference = next((o for o in product.offers if o.get("name")), product.offers[0])
+        subject = product_subject(product)
         channels = {
             channel: {
                 "url": offer["url"],
@@ -106,13 +106,8 @@ class PriceMismatch(RuleType):
         }
         listed = ", ".join(f"{c} {offers[c]['price']} {currency}" for c in sorted(offers))
         return self.finding(
-            subject={
-                "product": product.key,
-                "name": reference.get("name"),
-                "sku": next((o["sku"] for o in product.offers if o.get("sku")), None),
-                "gtin": next((o["gtin"] for o in product.offers if o.get("gtin")), None),
-            },
+            subject=subject,
             channels=channels,
-            message=f"{reference.get('name')}: prices differ by {high - low} {currency} ({listed})",
+            message=f"{subject['name']}: prices differ by {high - low} {currency} ({listed})",
             details={"difference": str(high - low), "currency": currency},
         )
