@@ -156,6 +156,7 @@ def run(
     rules = _rules(config)
     store = Store(db_path)
     run_id = _crawl(config, store, settings)
+    _stop_if_aborted(store, run_id)
     _check_and_report(store, run_id, rules, fmt, output, fail_on, _services(config))
 
 
@@ -164,26 +165,42 @@ def run(
 @db_option
 @settings_option
 @click.option("--channel", "channels", multiple=True, help="Crawl only this channel (repeatable).")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the latest run if it was interrupted (Ctrl-C, SIGTERM): fetch what it "
+    "still had queued, into the same run.",
+)
 @friendly_errors
 def crawl(
-    config_path: Path, db_path: Path, settings: tuple[str, ...], channels: tuple[str, ...]
+    config_path: Path,
+    db_path: Path,
+    settings: tuple[str, ...],
+    channels: tuple[str, ...],
+    resume: bool,
 ) -> None:
     """Crawl the channels into a new run in the database, without checking.
+
+    Prints each channel's completeness. Exit codes: 0 every channel
+    complete, 2 usage or configuration error, 3 a channel incomplete or
+    the crawl interrupted.
 
     \b
     Example:
       omnicheck crawl --config omnicheck.yml --db omnicheck.db -s DOWNLOAD_DELAY=1
+      omnicheck crawl --resume    # after Ctrl-C: continue the interrupted run
     """
     config = load_config(config_path)
     for name in channels:
         config.channel(name)
     store = Store(db_path)
-    run_id = _crawl(config, store, settings, list(channels) or None)
+    resumed = _resumable(config, store, db_path, channels) if resume else None
+    run_id = _crawl(config, store, settings, list(channels) or None, resumed)
     for channel in store.channels(run_id):
-        click.echo(f"{channel['channel']}: {channel['note']}")
-    run = store.run(run_id)
-    click.echo(f"run {run_id}: {run['status']}")
-    if run["status"] != "complete":
+        click.echo(f"{channel['channel']}: {channel['note'] or 'not finished'}")
+    _stop_if_aborted(store, run_id)
+    click.echo(f"run {run_id}: {store.run(run_id)['status']}")
+    if store.run(run_id)["status"] != "complete":
         sys.exit(ExitCode.INCOMPLETE)
 
 
@@ -345,7 +362,11 @@ def _services(config: Config) -> dict[str, Any]:
 
 
 def _crawl(
-    config: Config, store: Store, settings: tuple[str, ...], channels: list[str] | None = None
+    config: Config,
+    store: Store,
+    settings: tuple[str, ...],
+    channels: list[str] | None = None,
+    resume: int | None = None,
 ) -> int:
     from checker.crawl import crawl as crawl_channels
 
@@ -355,7 +376,32 @@ def _crawl(
         if not separator or not name:
             raise UsageProblem(f"-s {item!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1")
         overrides[name.strip()] = value
-    return crawl_channels(config, store, overrides, channels)
+    return crawl_channels(config, store, overrides, channels, resume)
+
+
+def _resumable(config: Config, store: Store, db_path: Path, channels: tuple[str, ...]) -> int:
+    """The run `crawl --resume` continues, or the one line saying why there is none."""
+    if channels:
+        raise UsageProblem("--resume continues the interrupted run's channels; drop --channel")
+    run = store.resumable_run()
+    if run is None:
+        raise UsageProblem(f"{db_path}: nothing to resume (the latest run was not interrupted)")
+    if run["config_hash"] != config.digest:
+        raise UsageProblem(
+            f"run {run['id']} was crawled with another version of {config.path}; "
+            "run `omnicheck crawl` to start afresh"
+        )
+    return int(run["id"])
+
+
+def _stop_if_aborted(store: Store, run_id: int) -> None:
+    """An interrupted crawl is not checked: say how to continue it and exit 3."""
+    if store.run(run_id)["status"] == "aborted":
+        click.echo(
+            f"run {run_id}: aborted — not checked; continue it with `omnicheck crawl --resume`",
+            err=True,
+        )
+        sys.exit(ExitCode.INCOMPLETE)
 
 
 def _check_and_report(

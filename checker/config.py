@@ -35,6 +35,8 @@ SELECTOR_KEYS = (
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 LOCALE = re.compile(r"^[a-z]{2}(?:[_-][A-Z]{2})?$")
+# Share of a channel's planned pages that must be fetched for its crawl to count as complete.
+DEFAULT_COMPLETENESS = 0.9
 
 
 class ConfigError(Exception):
@@ -60,6 +62,7 @@ class Channel:
     fields: dict[str, str] = field(default_factory=dict)
     currency: str | None = None
     locale: str | None = None
+    completeness: float | None = None
 
     def spider_arguments(self, base_dir: Path) -> dict[str, Any]:
         """The channel as a spider reads it (feed paths resolved against the config's folder)."""
@@ -91,6 +94,7 @@ class Config:
     rules: list[str] = field(default_factory=lambda: ["default"])
     waivers: Path | None = None
     crawl: dict[str, Any] = field(default_factory=dict)
+    completeness: float = DEFAULT_COMPLETENESS
     digest: str = ""
     lines: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -105,11 +109,16 @@ class Config:
         known = ", ".join(c.name for c in self.channels)
         raise ConfigError(self.path, None, "channels", f"no channel named {name!r} (have: {known})")
 
+    def completeness_of(self, name: str) -> float:
+        """The share of planned pages a channel must fetch: its own setting, else the global."""
+        own = self.channel(name).completeness
+        return self.completeness if own is None else own
+
     def line_of(self, key: str) -> int | None:
         return self.lines.get(key)
 
 
-TOP_KEYS = {"name", "currency", "locale", "channels", "rules", "waivers", "crawl"}
+TOP_KEYS = {"name", "currency", "locale", "channels", "rules", "waivers", "crawl", "completeness"}
 CHANNEL_KEYS = {
     "name",
     "kind",
@@ -123,6 +132,7 @@ CHANNEL_KEYS = {
     "fields",
     "currency",
     "locale",
+    "completeness",
 }
 
 
@@ -236,6 +246,8 @@ class _Validator:
             rules=rules,
             waivers=(self.path.parent / waivers) if waivers else None,
             crawl=crawl,
+            completeness=self.share(data.get("completeness"), "completeness")
+            or DEFAULT_COMPLETENESS,
             digest=hashlib.sha256(text.encode()).hexdigest()[:16],
             lines=self.lines,
         )
@@ -266,6 +278,7 @@ class _Validator:
             fields=self.mapping(data.get("fields"), f"{key}.fields"),
             currency=self.currency(data.get("currency"), f"{key}.currency"),
             locale=self.locale(data.get("locale"), f"{key}.locale"),
+            completeness=self.share(data.get("completeness"), f"{key}.completeness"),
         )
         if kind in PAGE_KINDS and not (channel.start_urls or channel.sitemap_urls):
             raise self.fail(
@@ -346,6 +359,22 @@ class _Validator:
         if not isinstance(value, str) or not CURRENCY.match(value):
             raise self.fail(key, f"{value!r} is not an ISO 4217 code such as EUR or SEK")
         return value
+
+    def share(self, value: Any, key: str) -> float | None:
+        """A share such as 0.9 (or 90%): more than 0, at most 1."""
+        if value is None:
+            return None
+        number = value
+        if isinstance(value, str) and value.strip().endswith("%"):
+            try:
+                number = float(value.strip()[:-1]) / 100
+            except ValueError:
+                number = None
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 < number <= 1:
+            raise self.fail(
+                key, f"{value!r} is not a share of pages between 0 and 1, e.g. 0.9 or 90%"
+            )
+        return float(number)
 
     def locale(self, value: Any, key: str) -> str | None:
         if value is None:

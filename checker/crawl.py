@@ -1,22 +1,28 @@
 """Crawling the configured channels with Scrapy, in this process, into a new run.
 
 One spider per channel, all in one ``AsyncCrawlerProcess`` so they run concurrently. Items reach
-the database through ``crawler.pipelines.StorePipeline``. A channel's crawl counts as complete
-when it fetched pages and few of its fetches failed; a run interrupted by Ctrl-C or SIGTERM is
-marked aborted and never becomes a baseline.
+the database through ``crawler.pipelines.StorePipeline``, in one transaction per batch. A run is
+``running`` while it crawls and ends ``complete`` (every channel complete, see
+``checker.completeness``), ``incomplete`` or ``aborted`` (Ctrl-C, SIGTERM). An aborted run is
+never a baseline and never checked by default; its queue stays in a Scrapy ``JOBDIR`` beside the
+database, so ``omnicheck crawl --resume`` fetches what is left into the same run.
 """
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import AsyncCrawlerProcess
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
 from checker import __version__
-from checker.config import Config
+from checker.completeness import judge
+from checker.config import Config, ConfigError
 from checker.rulepacks import load_services
 from checker.store import Store
+from crawler.extensions import pending_requests
 from crawler.spiders.channel import ChannelSpider
 from crawler.spiders.social import SocialSpider
 
@@ -26,8 +32,8 @@ SPIDERS = {
     "social": SocialSpider,
     "feed": SocialSpider,
 }
-MAX_FAILED_SHARE = 0.1
-INTERRUPTED = {"shutdown", "cancelled"}
+# Scrapy's finish reasons for a crawl stopped from outside; None: the reactor was killed.
+INTERRUPTED = {"shutdown", "cancelled", None}
 
 
 def crawl_settings(
@@ -43,28 +49,43 @@ def crawl_settings(
     return settings
 
 
+def job_directory(database: Path, run_id: int) -> Path:
+    """Where a run keeps its crawl queues until it finishes: ``<db>.jobs/run-<id>/``."""
+    return database.with_name(f"{database.name}.jobs") / f"run-{run_id}"
+
+
 def crawl(
     config: Config,
     store: Store,
     overrides: dict[str, Any] | None = None,
     channels: list[str] | None = None,
+    resume: int | None = None,
 ) -> int:
-    """Crawl the configured channels (or the named ones) into a new run; return its id."""
-    selected = [c for c in config.channels if not channels or c.name in channels]
-    run_id = store.start_run(
-        config.name,
-        [(c.name, c.kind) for c in selected],
-        str(config.path),
-        config.digest,
-        __version__,
-    )
+    """Crawl the configured channels (or the named ones) into a new run; return its id.
+
+    With ``resume``, continue that aborted run instead: its channels, its saved queues.
+    """
+    if resume is None:
+        selected = [c for c in config.channels if not channels or c.name in channels]
+        run_id = store.start_run(
+            config.name,
+            [(c.name, c.kind) for c in selected],
+            str(config.path),
+            config.digest,
+            __version__,
+        )
+    else:
+        selected = [config.channel(c["channel"]) for c in store.channels(resume)]
+        run_id = resume
+        store.resume_run(run_id)
+    jobs = job_directory(store.path, run_id)
     services = load_services(config.rules, config.base_dir)
     settings = crawl_settings(config, str(store.path), run_id, overrides or {})
     process = AsyncCrawlerProcess(settings)
-    crawlers = {}
+    crawlers: dict[str, Crawler] = {}
     for channel in selected:
-        spider = SPIDERS[channel.kind]
-        crawler = process.create_crawler(spider)
+        crawler = process.create_crawler(SPIDERS[channel.kind])
+        crawler.settings.set("JOBDIR", str(jobs / channel.name), priority="cmdline")
         crawlers[channel.name] = crawler
         process.crawl(
             crawler,
@@ -80,26 +101,46 @@ def crawl(
             name: c.stats.get_value("finish_reason") if c.stats else None
             for name, c in crawlers.items()
         }
-        interrupted = any(reason in INTERRUPTED for reason in reasons.values())
-        status = "aborted" if interrupted else finish_channels(store, run_id)
+        if not any(reason in INTERRUPTED for reason in reasons.values()):
+            pending = {name: pending_requests(c.stats) for name, c in crawlers.items()}
+            status = finish_channels(store, run_id, config, pending, reasons)
     finally:
         store.update_channel_counts(run_id)
         store.finish_run(run_id, status)
+    if status != "aborted":
+        shutil.rmtree(jobs, ignore_errors=True)
     return run_id
 
 
-def finish_channels(store: Store, run_id: int) -> str:
-    """Mark each channel complete or not; the run is complete when every channel is."""
+def finish_channels(
+    store: Store,
+    run_id: int,
+    config: Config,
+    pending: dict[str, int] | None = None,
+    reasons: dict[str, str | None] | None = None,
+) -> str:
+    """Judge each channel complete or not; the run is complete when every channel is."""
     store.update_channel_counts(run_id)
+    failed_pages = store.failed_pages(run_id)
     complete_run = True
     for channel in store.channels(run_id):
-        fetched, failed = channel["pages"], channel["failed"]
-        if fetched == 0:
-            complete, note = False, f"no page could be fetched ({failed} failed)"
-        elif failed > MAX_FAILED_SHARE * (fetched + failed):
-            complete, note = False, f"{failed} of {fetched + failed} fetches failed"
-        else:
-            complete, note = True, f"{fetched} fetched, {failed} failed"
-        store.set_channel_completeness(run_id, channel["channel"], complete, note)
-        complete_run = complete_run and complete
+        name = channel["channel"]
+        verdict = judge(
+            channel,
+            [page for page in failed_pages if page["channel"] == name],
+            _threshold(config, name),
+            (pending or {}).get(name, 0),
+            (reasons or {}).get(name),
+        )
+        store.set_channel_completeness(
+            run_id, name, verdict.complete, verdict.note, **verdict.measures()
+        )
+        complete_run = complete_run and verdict.complete
     return "complete" if complete_run else "incomplete"
+
+
+def _threshold(config: Config, name: str) -> float:
+    try:
+        return config.completeness_of(name)
+    except ConfigError:  # a channel since removed from the configuration: the global threshold
+        return config.completeness

@@ -20,11 +20,23 @@ from typing import Any
 
 import sqlite_utils
 
+from crawler.failures import NOT_FAILURES
 from crawler.items import Offer, PageVisit, ProductAttribute, ServiceClaim
 
 RUN_STATUSES = ("running", "complete", "incomplete", "aborted")
 # Columns added after a table was first released: databases made before get them on open.
-ADDED_COLUMNS = {"claims": {"condition": "TEXT"}}
+ADDED_COLUMNS = {
+    "claims": {"condition": "TEXT"},
+    "pages": {"category": "TEXT", "depth": "INTEGER"},
+    "channels": {
+        "excluded": "INTEGER NOT NULL DEFAULT 0",
+        "pending": "INTEGER NOT NULL DEFAULT 0",
+        "planned": "INTEGER NOT NULL DEFAULT 0",
+        "coverage": "REAL",
+        "threshold": "REAL",
+        "failures": "TEXT",
+    },
+}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -259,14 +271,22 @@ class Store:
                 )
 
     def update_channel_counts(self, run_id: int) -> None:
-        """Per-channel pages, failures, offers and claims, counted from what was stored."""
+        """Per-channel pages, failures, offers and claims, counted from what was stored.
+
+        Pages not fetched on purpose (robots.txt, offsite, 404) are ``excluded``, not ``failed``.
+        """
+        excluded = ", ".join(f"'{category}'" for category in NOT_FAILURES)
         with self.db.conn:
             self.db.conn.execute(
-                """UPDATE channels SET
+                f"""UPDATE channels SET
                     pages = (SELECT COUNT(*) FROM pages p WHERE p.run_id = channels.run_id
                              AND p.channel = channels.channel AND p.ok),
                     failed = (SELECT COUNT(*) FROM pages p WHERE p.run_id = channels.run_id
-                              AND p.channel = channels.channel AND NOT p.ok),
+                              AND p.channel = channels.channel AND NOT p.ok
+                              AND COALESCE(p.category, '') NOT IN ({excluded})),
+                    excluded = (SELECT COUNT(*) FROM pages p WHERE p.run_id = channels.run_id
+                                AND p.channel = channels.channel AND NOT p.ok
+                                AND p.category IN ({excluded})),
                     offers = (SELECT COUNT(*) FROM offers o WHERE o.run_id = channels.run_id
                               AND o.channel = channels.channel),
                     claims = (SELECT COUNT(*) FROM claims c WHERE c.run_id = channels.run_id
@@ -276,13 +296,41 @@ class Store:
             )
 
     def set_channel_completeness(
-        self, run_id: int, channel: str, complete: bool, note: str
+        self, run_id: int, channel: str, complete: bool, note: str, **measures: Any
     ) -> None:
+        """Judge a channel's crawl; ``measures`` are planned, pending, coverage, threshold and
+        failures (category → count)."""
+        values = {"complete": int(complete), "note": note, **measures}
+        if isinstance(values.get("failures"), dict):
+            values["failures"] = dumps(values["failures"])
+        assignments = ", ".join(f"{name} = ?" for name in values)
         with self.db.conn:
             self.db.conn.execute(
-                "UPDATE channels SET complete = ?, note = ? WHERE run_id = ? AND channel = ?",
-                (int(complete), note, run_id, channel),
+                f"UPDATE channels SET {assignments} WHERE run_id = ? AND channel = ?",
+                (*values.values(), run_id, channel),
             )
+
+    def failed_pages(self, run_id: int) -> list[dict[str, Any]]:
+        """Every page of the run that gave nothing: channel, url, category, reason, depth."""
+        return list(
+            self.db.query(
+                "SELECT channel, url, status, category, reason, depth FROM pages"
+                " WHERE run_id = ? AND NOT ok ORDER BY id",
+                [run_id],
+            )
+        )
+
+    def resume_run(self, run_id: int) -> None:
+        """An aborted run continues: running again until its crawl finishes."""
+        with self.db.conn:
+            self.db.conn.execute(
+                "UPDATE runs SET status = 'running', finished = NULL WHERE id = ?", (run_id,)
+            )
+
+    def resumable_run(self) -> dict[str, Any] | None:
+        """The latest run, when it was aborted (a later run makes an older abort moot)."""
+        rows = list(self.db.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
+        return rows[0] if rows and rows[0]["status"] == "aborted" else None
 
     def channels(self, run_id: int) -> list[dict[str, Any]]:
         return list(
@@ -507,4 +555,6 @@ def _page_row(run_id: int, page: PageVisit) -> dict[str, Any]:
         "offers": page.offers,
         "claims": page.claims,
         "skipped": dumps(page.skipped) if page.skipped else None,
+        "category": page.category,
+        "depth": page.depth,
     }

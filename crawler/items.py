@@ -21,7 +21,12 @@ AVAILABILITY_VALUES = (
 
 @dataclass
 class PageVisit:
-    """One fetch attempt: what was asked for and what happened."""
+    """One fetch attempt: what was asked for and what happened.
+
+    A page that gave nothing has ``ok=False``, a ``reason`` a person reads and a ``category``
+    (see ``crawler.failures``) that decides whether it counts against the channel's coverage.
+    ``depth`` is 0 for the configured start URLs, sitemaps and feeds.
+    """
 
     channel: str
     url: str
@@ -33,6 +38,8 @@ class PageVisit:
     offers: int = 0
     claims: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    category: str | None = None
+    depth: int | None = None
 
 
 @dataclass

@@ -24,9 +24,24 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DEPTH_LIMIT = 8
 REDIRECT_MAX_TIMES = 5
+DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is a failure, not a shorter page
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Waits before a retry (crawler/middlewares.py): Retry-After when the server sends one, else
+# RETRY_BACKOFF_BASE * 2**attempt seconds up to RETRY_BACKOFF_MAX; pauses longer than
+# RETRY_AFTER_MAX are not waited for (the page is recorded as failed).
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 30.0
+RETRY_AFTER_MAX = 120.0
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Above RedirectMiddleware (600), so it sees a 3xx answer before the redirect is followed.
+    "crawler.middlewares.RedirectLoopMiddleware": 610,
+}
+EXTENSIONS = {"crawler.extensions.PendingRequests": 500}
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

@@ -6,11 +6,14 @@ CLI only chooses a format and a destination.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from checker import __version__
+
+COMPLETENESS_KEYS = ("excluded", "pending", "planned", "coverage", "threshold")
 
 
 @dataclass
@@ -23,6 +26,17 @@ class Report:
     @property
     def incomplete(self) -> list[str]:
         return [c["channel"] for c in self.channels if not c["complete"]]
+
+    @property
+    def notices(self) -> list[str]:
+        """Why some findings could not be reported: one sentence per incomplete channel."""
+        return [
+            f"{channel['channel']}: crawl incomplete ({channel.get('note') or 'not finished'}); "
+            "missing_in_channel findings against it are not reported, since a page not seen "
+            "is no evidence that it does not exist"
+            for channel in self.channels
+            if not channel["complete"]
+        ]
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -44,10 +58,15 @@ class Report:
                     key: channel[key]
                     for key in ("channel", "kind", "pages", "failed", "offers", "claims", "note")
                 }
-                | {"complete": bool(channel["complete"])}
+                | {key: channel.get(key) for key in COMPLETENESS_KEYS}
+                | {
+                    "failures": json.loads(channel.get("failures") or "{}"),
+                    "complete": bool(channel["complete"]),
+                }
                 for channel in self.channels
             ],
             "summary": self.summary(),
+            "notices": self.notices,
             "findings": self.findings,
         }
 

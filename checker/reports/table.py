@@ -70,4 +70,14 @@ def render(report: Report, color: bool = False) -> str:
                 fg="red",
             )
         )
+        for channel in report.channels:
+            if not channel["complete"]:
+                lines.extend(
+                    textwrap.wrap(
+                        f"{channel['channel']}: {channel.get('note') or 'not finished'}",
+                        WIDTH,
+                        initial_indent="  ",
+                        subsequent_indent="    ",
+                    )
+                )
     return "\n".join(lines) + "\n"

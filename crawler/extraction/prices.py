@@ -100,7 +100,9 @@ def to_decimal(value: object) -> Decimal | None:
         amount = Decimal(str(value))
     else:
         text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-        if not re.fullmatch(r"-?\d+(?:[.,]\d+)?", text):
+        # A number as machines write it (JSON-LD "84.10", "1e3"); anything else is read as text,
+        # so "1e400" is an absurd number, never "1".
+        if not re.fullmatch(r"-?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?", text):
             money = parse_price(text)
             return money.amount if money else None
         try:

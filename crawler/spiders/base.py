@@ -9,12 +9,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.extraction.claims import vocabulary_with
 from crawler.extraction.offers import ExtractionOptions
+from crawler.failures import classify
 from crawler.items import PageVisit
 
 
@@ -57,18 +56,26 @@ class ChannelSpiderBase(scrapy.Spider):
         self.allowed_domains = sorted(set(channel.get("allowed_domains") or []) | hosts)
 
     def failed(self, failure: Failure) -> Iterator[PageVisit]:
-        """Every failed fetch is recorded with its reason; none stops the crawl."""
+        """Every failed fetch is recorded with its category and reason; none stops the crawl."""
         request = failure.request  # type: ignore[attr-defined]
-        status = None
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            reason = f"HTTP {status}"
-        elif failure.check(IgnoreRequest):
-            reason = f"ignored: {failure.value}"[:200]
-        else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
+        category, reason, status = classify(failure)
+        asked = request.meta.get("redirect_urls") or [request.url]  # the URL the crawl linked to
         yield PageVisit(
-            channel=self.channel_name, url=request.url, status=status, ok=False, reason=reason
+            channel=self.channel_name,
+            url=asked[0],
+            status=status,
+            ok=False,
+            reason=reason,
+            category=category,
+            depth=request.meta.get("depth", 0),
+        )
+
+    def on_site(self, url: str) -> bool:
+        """Whether a URL is within the channel's domains: the crawl never leaves them."""
+        host = (urlsplit(url).hostname or "").lower()
+        return not self.allowed_domains or any(
+            host == domain.lower() or host.endswith(f".{domain.lower()}")
+            for domain in self.allowed_domains
         )
 
 

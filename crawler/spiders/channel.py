@@ -53,10 +53,17 @@ class ChannelSpider(ChannelSpiderBase):
                 response.status,
                 ok=False,
                 reason="sitemap is not XML",
+                category="unreadable",
+                depth=response.meta.get("depth", 0),
             )
             return
         yield PageVisit(
-            self.channel_name, response.url, response.status, content_type="sitemap", size=len(body)
+            self.channel_name,
+            response.url,
+            response.status,
+            content_type="sitemap",
+            size=len(body),
+            depth=response.meta.get("depth", 0),
         )
         callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse
         for entry in sitemap:
@@ -66,6 +73,7 @@ class ChannelSpider(ChannelSpiderBase):
 
     def parse(self, response: Response) -> Iterator[Any]:
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
+        depth = response.meta.get("depth", 0)
         if not isinstance(response, TextResponse) or "html" not in (content_type or "text/html"):
             yield PageVisit(
                 self.channel_name,
@@ -75,15 +83,31 @@ class ChannelSpider(ChannelSpiderBase):
                 reason="not an HTML page",
                 content_type=content_type,
                 size=len(response.body),
+                depth=depth,
             )
             return
-        result = extract_page(
-            response.body,
-            response.url,
-            self.options,
-            vocabulary=self.vocabulary,
-            encoding=response.encoding,
-        )
+        try:
+            result = extract_page(
+                response.body,
+                response.url,
+                self.options,
+                vocabulary=self.vocabulary,
+                encoding=response.encoding,
+            )
+        except Exception as error:  # a bug must cost this page, never the crawl
+            self.logger.exception("could not read %s", response.url)
+            yield PageVisit(
+                self.channel_name,
+                response.url,
+                response.status,
+                ok=False,
+                reason=f"extraction failed: {type(error).__name__}: {error}"[:200],
+                category="unreadable",
+                content_type=content_type,
+                size=len(response.body),
+                depth=depth,
+            )
+            return
         yield from result.offers
         yield from result.claims
         yield from result.attributes
@@ -101,6 +125,7 @@ class ChannelSpider(ChannelSpiderBase):
             offers=len(result.offers),
             claims=len(result.claims),
             skipped=skipped,
+            depth=depth,
         )
         for url in self.links(response, result.links):
             yield scrapy.Request(url, callback=self.parse, errback=self.failed)
@@ -117,7 +142,7 @@ class ChannelSpider(ChannelSpiderBase):
 
     def wanted(self, url: str) -> bool:
         parts = urlsplit(url)
-        if SKIP_EXTENSIONS.search(parts.path):
+        if SKIP_EXTENSIONS.search(parts.path) or not self.on_site(url):
             return False
         if any(pattern.search(url) for pattern in self.deny):
             return False

@@ -1,0 +1,93 @@
+"""Why a fetch gave no page: a short category for counting, and a reason a person can read.
+
+Categories are what the completeness of a channel is judged on. Most are failures (the page
+exists but could not be read, so its absence from the results proves nothing). A few are not:
+pages robots.txt forbids, links to other sites and pages the server says do not exist (404/410)
+are recorded but do not make a channel's crawl incomplete.
+"""
+
+from __future__ import annotations
+
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as twisted_errors
+from twisted.python.failure import Failure
+from twisted.web.client import ResponseFailed
+
+# Recorded but not failures: the crawl did right not to read these pages, or there is nothing
+# to read. A seed (start URL, sitemap or feed of the configuration) that gives nothing is always
+# a failure, whatever its category.
+NOT_FAILURES = ("robots", "offsite", "not_found")
+
+CATEGORIES = {
+    "robots": "forbidden by robots.txt (not a failure)",
+    "offsite": "outside the channel's domains (not a failure)",
+    "not_found": "page does not exist (404/410)",
+    "rate_limited": "HTTP 429 after retries",
+    "server_error": "HTTP 5xx after retries",
+    "refused": "HTTP 4xx (blocked or needs login)",
+    "timeout": "no complete answer within DOWNLOAD_TIMEOUT",
+    "too_large": "body larger than DOWNLOAD_MAXSIZE",
+    "redirect_loop": "redirects back to itself, or more than REDIRECT_MAX_TIMES",
+    "truncated": "connection closed before the whole body arrived",
+    "connection": "DNS or connection error",
+    "unreadable": "fetched, but its content could not be read",
+    "other": "any other error",
+}
+
+
+def classify_status(status: int) -> str:
+    """The category of an HTTP error status that survived the retries."""
+    if status in (404, 410):
+        return "not_found"
+    if status == 429:
+        return "rate_limited"
+    if status >= 500:
+        return "server_error"
+    return "refused"
+
+
+def classify(failure: Failure) -> tuple[str, str, int | None]:
+    """(category, reason, HTTP status) of a failed request, from Scrapy's errback failure."""
+    message = failure.getErrorMessage()
+    if failure.check(HttpError):
+        response = failure.value.response
+        reason = f"HTTP {response.status}"
+        asked = response.headers.get("Retry-After")
+        if asked:
+            reason += f" (Retry-After: {asked.decode('latin-1')[:40]})"
+        return classify_status(response.status), reason, response.status
+    if failure.check(IgnoreRequest):
+        if "robots.txt" in message:
+            return "robots", "forbidden by robots.txt", None
+        if "offsite" in message.lower():
+            return "offsite", message[:200], None
+        if "redirect" in message:
+            return "redirect_loop", message[:200], None
+        return "other", f"ignored: {message}"[:200], None
+    if failure.check(DownloadTimeoutError, twisted_errors.TimeoutError):
+        return "timeout", message[:200], None
+    if failure.check(DownloadCancelledError) or "max size" in message:
+        return "too_large", message[:200], None
+    if failure.check(
+        ResponseDataLossError,
+        twisted_errors.ConnectionLost,
+        twisted_errors.ConnectionDone,
+        ResponseFailed,
+    ):
+        return "truncated", f"{failure.type.__name__}: {message}"[:200], None
+    if failure.check(
+        CannotResolveHostError,
+        DownloadConnectionRefusedError,
+        twisted_errors.DNSLookupError,
+        twisted_errors.ConnectError,
+    ):
+        return "connection", f"{failure.type.__name__}: {message}"[:200], None
+    return "other", f"{failure.type.__name__}: {message}"[:200], None

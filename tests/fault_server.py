@@ -1,0 +1,150 @@
+"""A local web server that misbehaves on purpose, for fault-injection tests.
+
+Each path under ``/<site>/`` is one fault; ``FaultServer.log`` records every request (time,
+Host header, path) so a test can check what the crawler asked for and when. Delays are short so
+the tests stay fast: run the crawl with a small ``DOWNLOAD_TIMEOUT`` (see ``FAST_CRAWL``).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+# Scrapy settings that keep a faulty crawl short: -s NAME=VALUE for `omnicheck crawl`.
+FAST_CRAWL = {
+    "DOWNLOAD_TIMEOUT": "1.5",
+    "RETRY_TIMES": "1",
+    "RETRY_BACKOFF_BASE": "0.1",
+    "REDIRECT_MAX_TIMES": "3",
+    "DOWNLOAD_MAXSIZE": "200000",
+    "AUTOTHROTTLE_ENABLED": "false",
+}
+TIMEOUT_SLEEP = 2.5  # longer than FAST_CRAWL's DOWNLOAD_TIMEOUT
+
+
+def fast_settings(**extra: str) -> list[str]:
+    """FAST_CRAWL (and any extra settings) as `-s NAME=VALUE` arguments."""
+    return [
+        arg for name, value in {**FAST_CRAWL, **extra}.items() for arg in ("-s", f"{name}={value}")
+    ]
+
+
+def page(title: str, body: str = "", links: list[str] | None = None) -> bytes:
+    anchors = "".join(f'<li><a href="{href}">{href}</a></li>' for href in links or [])
+    return (
+        f'<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head><body><h1>{title}</h1>{body}<ul>{anchors}</ul></body></html>"
+    ).encode()
+
+
+def product(name: str, price: str, sku: str) -> bytes:
+    data = (
+        '{"@context": "https://schema.org", "@type": "Product", '
+        f'"name": "{name}", "sku": "{sku}", "offers": {{"@type": "Offer", '
+        f'"price": "{price}", "priceCurrency": "EUR", '
+        '"availability": "https://schema.org/InStock"}}'
+    )
+    return page(name, f'<script type="application/ld+json">{data}</script><p>{price} €</p>')
+
+
+@dataclass
+class Reply:
+    """What the server sends for a path: status, headers, body, and how (slowly, cut short)."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html"})
+    delay: float = 0.0  # before answering
+    drip: float = 0.0  # between chunks of the body
+    declared_length: int | None = None  # Content-Length to claim (more than sent: truncated)
+    announce_length: bool = True  # False: no Content-Length, the body ends when the socket closes
+
+
+Route = Callable[[int], Reply]  # the number of earlier requests for this path → the reply
+
+
+@dataclass
+class Request:
+    time: float
+    host: str
+    path: str
+
+
+class FaultServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.log: list[Request] = []
+        self.lock = threading.Lock()
+
+    def route(self, path: str, reply: Reply | Route) -> None:
+        self.routes[path] = reply if callable(reply) else (lambda _count, r=reply: r)
+
+    def requests(self, path: str) -> list[Request]:
+        with self.lock:
+            return [request for request in self.log if request.path == path]
+
+    def handle(self, handler: BaseHTTPRequestHandler) -> None:
+        path = handler.path.split("?")[0]
+        with self.lock:
+            count = sum(1 for request in self.log if request.path == path)
+            self.log.append(Request(time.monotonic(), handler.headers.get("Host", ""), path))
+        route = self.routes.get(path)
+        reply = route(count) if route else Reply(404, page("Ei löydy"))
+        time.sleep(reply.delay)
+        handler.send_response(reply.status)
+        for name, value in reply.headers.items():
+            handler.send_header(name, value)
+        length = reply.declared_length if reply.declared_length is not None else len(reply.body)
+        if reply.announce_length:
+            handler.send_header("Content-Length", str(length))
+        else:
+            handler.send_header("Connection", "close")
+        handler.end_headers()
+        if reply.drip:
+            for start in range(0, len(reply.body), 64):
+                handler.wfile.write(reply.body[start : start + 64])
+                handler.wfile.flush()
+                time.sleep(reply.drip)
+        else:
+            handler.wfile.write(reply.body)
+        if reply.declared_length is not None or not reply.announce_length:
+            handler.close_connection = True
+
+
+@contextmanager
+def serve(server: FaultServer) -> Iterator[str]:
+    """Run the server on a free 127.0.0.1 port; yields ``http://127.0.0.1:PORT``."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def handle(self) -> None:
+            with suppress(ConnectionError):  # the crawler gave up on an answer: the point
+                super().handle()
+
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            server.handle(self)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass
+
+    http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    http.daemon_threads = True
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{http.server_address[1]}"
+    finally:
+        http.shutdown()
+        http.server_close()
+
+
+def garbage(size: int, seed: int = 7) -> bytes:
+    generator = random.Random(seed)
+    return bytes(generator.randrange(256) for _ in range(size))
