@@ -101,9 +101,10 @@ def crawl(
             name: c.stats.get_value("finish_reason") if c.stats else None
             for name, c in crawlers.items()
         }
+        pending = {name: pending_requests(c.stats) for name, c in crawlers.items()}
+        verdict = finish_channels(store, run_id, config, pending, reasons)
         if not any(reason in INTERRUPTED for reason in reasons.values()):
-            pending = {name: pending_requests(c.stats) for name, c in crawlers.items()}
-            status = finish_channels(store, run_id, config, pending, reasons)
+            status = verdict
     finally:
         store.update_channel_counts(run_id)
         store.finish_run(run_id, status)
@@ -119,7 +120,10 @@ def finish_channels(
     pending: dict[str, int] | None = None,
     reasons: dict[str, str | None] | None = None,
 ) -> str:
-    """Judge each channel complete or not; the run is complete when every channel is."""
+    """Judge each channel complete or not; the run is complete when every channel is.
+
+    A channel stopped from outside (Ctrl-C, SIGTERM) is never complete, however much it read.
+    """
     store.update_channel_counts(run_id)
     failed_pages = store.failed_pages(run_id)
     complete_run = True
@@ -132,10 +136,9 @@ def finish_channels(
             (pending or {}).get(name, 0),
             (reasons or {}).get(name),
         )
-        store.set_channel_completeness(
-            run_id, name, verdict.complete, verdict.note, **verdict.measures()
-        )
-        complete_run = complete_run and verdict.complete
+        complete = verdict.complete and (reasons or {}).get(name, "finished") not in INTERRUPTED
+        store.set_channel_completeness(run_id, name, complete, verdict.note, **verdict.measures())
+        complete_run = complete_run and complete
     return "complete" if complete_run else "incomplete"
 
 

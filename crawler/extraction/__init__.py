@@ -12,6 +12,7 @@ from crawler.extraction.attributes import extract_attributes
 from crawler.extraction.claims import ServiceVocabulary, extract_claims
 from crawler.extraction.offers import ExtractionOptions, extract_offers
 from crawler.extraction.page import ParsedPage
+from crawler.extraction.prices import currency_code, plausible
 from crawler.items import Offer, ProductAttribute, ServiceClaim
 
 
@@ -49,6 +50,8 @@ def extract_page(
         currency=options.currency,
         locale=options.locale,
     )
+    for offer in offers:
+        _drop_unusable_price(offer, page.problems)
     attributes = extract_attributes(page, options.channel) if offers else []
     return PageExtraction(
         url=url,
@@ -60,6 +63,25 @@ def extract_page(
         problems=list(page.problems),
         links=[str(href) for href in page.tree.xpath("//a[@href]/@href")],
     )
+
+
+def _drop_unusable_price(offer: Offer, problems: list[str]) -> None:
+    """The last guard: a price leaves extraction positive, plausible and in a known currency.
+
+    Otherwise the offer keeps its identity but loses its price, and the page records why.
+    """
+    if offer.regular_price is not None and not plausible(offer.regular_price):
+        offer.regular_price = None
+    if offer.price is None:
+        return
+    currency = currency_code(offer.currency)
+    if plausible(offer.price) and currency is not None:
+        offer.currency = currency
+        return
+    problems.append("price without a currency" if currency is None else "implausible price")
+    offer.price, offer.currency, offer.regular_price, offer.is_from_price = None, None, None, False
+    offer.sources.pop("price", None)
+    offer.evidence.pop("price", None)
 
 
 __all__ = ["ExtractionOptions", "PageExtraction", "extract_page"]
