@@ -19,7 +19,7 @@ from scrapy.settings import Settings
 
 from checker import __version__
 from checker.completeness import judge
-from checker.config import Config, ConfigError
+from checker.config import DEFAULT_COMPLETENESS, Config, ConfigError
 from checker.rulepacks import load_services
 from checker.store import Store
 from crawler.extensions import pending_requests
@@ -116,7 +116,7 @@ def crawl(
 def finish_channels(
     store: Store,
     run_id: int,
-    config: Config,
+    config: Config | None = None,
     pending: dict[str, int] | None = None,
     reasons: dict[str, str | None] | None = None,
 ) -> str:
@@ -142,7 +142,9 @@ def finish_channels(
     return "complete" if complete_run else "incomplete"
 
 
-def _threshold(config: Config, name: str) -> float:
+def _threshold(config: Config | None, name: str) -> float:
+    if config is None:
+        return DEFAULT_COMPLETENESS
     try:
         return config.completeness_of(name)
     except ConfigError:  # a channel since removed from the configuration: the global threshold
