@@ -13,8 +13,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from checker.demo import serve_handler
 
 # Scrapy settings that keep a faulty crawl short: -s NAME=VALUE for `omnicheck crawl`.
 FAST_CRAWL = {
@@ -134,15 +136,8 @@ def serve(server: FaultServer) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass
 
-    http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    http.daemon_threads = True
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{http.server_address[1]}"
-    finally:
-        http.shutdown()
-        http.server_close()
+    with serve_handler(Handler) as base:
+        yield base
 
 
 def garbage(size: int, seed: int = 7) -> bytes:

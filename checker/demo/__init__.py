@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from socketserver import BaseRequestHandler
 
 SITE_DIR = Path(__file__).parent / "site"
 CONFIG_TEMPLATE = Path(__file__).parent / "omnicheck.yml"
@@ -33,8 +34,15 @@ class QuietHandler(SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def serve(directory: Path = SITE_DIR) -> Iterator[str]:
     """Serve a directory on 127.0.0.1 on a free port; yields the base URL, stops on exit."""
-    handler = partial(QuietHandler, directory=str(directory))
+    with serve_handler(partial(QuietHandler, directory=str(directory))) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serve_handler(handler: Callable[..., BaseRequestHandler]) -> Iterator[str]:
+    """Run a request handler on 127.0.0.1 on a free port; yields the base URL, stops on exit."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
