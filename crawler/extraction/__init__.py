@@ -66,22 +66,32 @@ def extract_page(
 
 
 def _drop_unusable_price(offer: Offer, problems: list[str]) -> None:
-    """The last guard: a price leaves extraction positive, plausible and in a known currency.
-
-    Otherwise the offer keeps its identity but loses its price, and the page records why.
-    """
+    """The last guard: a price leaves extraction positive and plausible, its currency an ISO
+    code when one is known. Otherwise the offer keeps its identity but loses its price, and the
+    page records why."""
     if offer.regular_price is not None and not plausible(offer.regular_price):
         offer.regular_price = None
     if offer.price is None:
         return
-    currency = currency_code(offer.currency)
-    if plausible(offer.price) and currency is not None:
-        offer.currency = currency
+    if plausible(offer.price):
+        offer.currency = currency_code(offer.currency) or offer.currency
         return
-    problems.append("price without a currency" if currency is None else "implausible price")
+    _drop_price(offer, problems, "implausible price")
+
+
+def require_currency(offers: list[Offer], problems: list[str]) -> None:
+    """Prices that leave a crawl have a currency: one without (the page showed none and the
+    channel configures none) cannot be compared with any other, so it is dropped and counted."""
+    for offer in offers:
+        if offer.price is not None and currency_code(offer.currency) is None:
+            _drop_price(offer, problems, "price without a currency")
+
+
+def _drop_price(offer: Offer, problems: list[str], reason: str) -> None:
+    problems.append(reason)
     offer.price, offer.currency, offer.regular_price, offer.is_from_price = None, None, None, False
     offer.sources.pop("price", None)
     offer.evidence.pop("price", None)
 
 
-__all__ = ["ExtractionOptions", "PageExtraction", "extract_page"]
+__all__ = ["ExtractionOptions", "PageExtraction", "extract_page", "require_currency"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
@@ -256,4 +256,9 @@ def _unit(word: str, attribute: str, vocabulary: ServiceVocabulary) -> str | Non
 def plain(value: Decimal) -> Decimal:
     """30 rather than 3E+1 or 30.00: numbers as a person writes them."""
     normal = value.normalize()
-    return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
+    if normal != normal.to_integral_value():
+        return normal
+    try:
+        return normal.quantize(Decimal(1))
+    except InvalidOperation:  # more digits than Decimal's precision ("99999…9 päivää"): as is
+        return normal

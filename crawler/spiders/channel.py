@@ -12,7 +12,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from w3lib.url import canonicalize_url
 
-from crawler.extraction import extract_page
+from crawler.extraction import extract_page, require_currency
 from crawler.items import PageVisit
 from crawler.spiders.base import ChannelSpiderBase
 
@@ -108,6 +108,7 @@ class ChannelSpider(ChannelSpiderBase):
                 depth=depth,
             )
             return
+        require_currency(result.offers, result.problems)
         yield from result.offers
         yield from result.claims
         yield from result.attributes
