@@ -63,6 +63,7 @@ class Channel:
     currency: str | None = None
     locale: str | None = None
     completeness: float | None = None
+    recency_days: int | None = None
 
     def spider_arguments(self, base_dir: Path) -> dict[str, Any]:
         """The channel as a spider reads it (feed paths resolved against the config's folder)."""
@@ -81,6 +82,7 @@ class Channel:
             "fields": self.fields,
             "currency": self.currency,
             "locale": self.locale,
+            "recency_days": self.recency_days,
         }
 
 
@@ -133,6 +135,7 @@ CHANNEL_KEYS = {
     "currency",
     "locale",
     "completeness",
+    "recency_days",
 }
 
 
@@ -279,6 +282,7 @@ class _Validator:
             currency=self.currency(data.get("currency"), f"{key}.currency"),
             locale=self.locale(data.get("locale"), f"{key}.locale"),
             completeness=self.share(data.get("completeness"), f"{key}.completeness"),
+            recency_days=self.days(data.get("recency_days"), f"{key}.recency_days"),
         )
         if kind in PAGE_KINDS and not (channel.start_urls or channel.sitemap_urls):
             raise self.fail(
@@ -352,6 +356,13 @@ class _Validator:
                     f"{key}.{name}", f"{selector!r} is not a valid CSS selector or XPath"
                 )
         return selectors
+
+    def days(self, value: Any, key: str) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(key, f"{value!r} is not a number of days such as 14")
+        return value
 
     def currency(self, value: Any, key: str) -> str | None:
         if value is None:

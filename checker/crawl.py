@@ -24,13 +24,14 @@ from checker.rulepacks import load_services
 from checker.store import Store
 from crawler.extensions import pending_requests
 from crawler.spiders.channel import ChannelSpider
+from crawler.spiders.feed import FeedSpider
 from crawler.spiders.social import SocialSpider
 
 SPIDERS = {
     "website": ChannelSpider,
     "webshop": ChannelSpider,
     "social": SocialSpider,
-    "feed": SocialSpider,
+    "feed": FeedSpider,
 }
 # Scrapy's finish reasons for a crawl stopped from outside; None: the reactor was killed.
 INTERRUPTED = {"shutdown", "cancelled", None}

@@ -1,4 +1,5 @@
-"""Checking a stored run: link its offers into products, apply the rules, store the findings.
+"""Checking a stored run: link its offers into products, join the social posts that name them
+(``checker.mentions``), apply the rules, store the findings.
 
 Reads only what the crawl stored, so ``omnicheck check`` can re-check any run with today's rules.
 Each finding is marked ``new`` or ``persisting`` against the previous checked run.
@@ -11,6 +12,7 @@ from typing import Any
 
 from checker.findings import Finding
 from checker.link import DEFAULT_THRESHOLD, Product, link_offers
+from checker.mentions import attach_mentions, read_mentions, run_day
 from checker.rule_types import RuleType, RunView
 from checker.store import Store
 from crawler.extraction.claims import vocabulary_with
@@ -49,6 +51,9 @@ def check_run(
             for offer in product.offers
         ],
     )
+    social = {c["channel"] for c in channels if c["kind"] == "social"}
+    mentions = read_mentions(products, store.posts(run_id), run_day(run), social)
+    attach_mentions(mentions)
     view = RunView(
         run=run,
         channels={c["channel"]: c for c in channels},
@@ -56,6 +61,7 @@ def check_run(
         claims=store.claims(run_id),
         attributes=store.attributes(run_id),
         labels={service.id: service.label for service in vocabulary_with(services).services},
+        mentions=mentions,
     )
     findings: list[Finding] = []
     for rule in rules:

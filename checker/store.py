@@ -21,7 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from crawler.failures import NOT_FAILURES
-from crawler.items import Offer, PageVisit, ProductAttribute, ServiceClaim
+from crawler.items import Offer, PageVisit, Post, ProductAttribute, ServiceClaim
 
 RUN_STATUSES = ("running", "complete", "incomplete", "aborted")
 # Columns added after a table was first released: databases made before get them on open.
@@ -89,6 +89,20 @@ CREATE TABLE IF NOT EXISTS offers (
     canonical_url TEXT,
     variant TEXT, sources TEXT, evidence TEXT, published TEXT
 );
+CREATE TABLE IF NOT EXISTS posts (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    channel TEXT NOT NULL,
+    url TEXT NOT NULL,
+    text TEXT NOT NULL,
+    published TEXT,
+    valid_from TEXT,
+    valid_until TEXT,
+    campaign TEXT,
+    recency_days INTEGER NOT NULL DEFAULT 14,
+    currency TEXT,
+    locale TEXT
+);
 CREATE TABLE IF NOT EXISTS claims (
     id TEXT PRIMARY KEY,
     run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -136,6 +150,7 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (run_id, fingerprint)
 );
 CREATE INDEX IF NOT EXISTS offers_run ON offers(run_id, channel);
+CREATE INDEX IF NOT EXISTS posts_run ON posts(run_id, channel);
 CREATE INDEX IF NOT EXISTS claims_run ON claims(run_id, channel);
 CREATE INDEX IF NOT EXISTS attributes_run ON attributes(run_id, channel, url);
 CREATE INDEX IF NOT EXISTS pages_run ON pages(run_id, channel);
@@ -239,10 +254,12 @@ class Store:
 
     def add_items(self, run_id: int, items: Iterable[Any]) -> None:
         """Write a batch of crawl items in one transaction."""
-        pages, offers, claims, attributes = [], [], [], []
+        pages, offers, claims, attributes, posts = [], [], [], [], []
         for item in items:
             if isinstance(item, Offer):
                 offers.append(_offer_row(run_id, item))
+            elif isinstance(item, Post):
+                posts.append({"run_id": run_id, **asdict(item)})
             elif isinstance(item, ServiceClaim):
                 claims.append(_claim_row(run_id, item))
             elif isinstance(item, ProductAttribute):
@@ -257,6 +274,10 @@ class Store:
             if offers:
                 self.db.conn.executemany(
                     _insert("offers", offers[0]), [tuple(o.values()) for o in offers]
+                )
+            if posts:
+                self.db.conn.executemany(
+                    _insert("posts", posts[0]), [tuple(p.values()) for p in posts]
                 )
             if claims:
                 self.db.conn.executemany(
@@ -363,6 +384,9 @@ class Store:
         """Product attributes the run's pages state, each with its channel and URL."""
         rows = self.db.query("SELECT * FROM attributes WHERE run_id = ? ORDER BY rowid", [run_id])
         return [{**row, "number": _decimal(row["number"])} for row in rows]
+
+    def posts(self, run_id: int) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM posts WHERE run_id = ? ORDER BY id", [run_id]))
 
     def pages(self, run_id: int) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM pages WHERE run_id = ? ORDER BY id", [run_id]))

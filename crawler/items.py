@@ -73,6 +73,27 @@ class Offer:
 
 
 @dataclass
+class Post:
+    """A public social post: its text, when it was published and the campaign window it states.
+
+    Product and price mentions are resolved when the run is checked, against the products the
+    other channels sell; ``valid_from``/``valid_until`` are ISO dates read from the text
+    ("tarjous voimassa 20.–30.11."), ``campaign`` the words they were read from.
+    """
+
+    channel: str
+    url: str
+    text: str
+    published: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+    campaign: str | None = None
+    recency_days: int = 14
+    currency: str | None = None
+    locale: str | None = None
+
+
+@dataclass
 class ServiceClaim:
     """A sentence in which a channel promises (or denies) a service.
 

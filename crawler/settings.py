@@ -53,5 +53,7 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 800}
 OMNICHECK_DB = "omnicheck.db"
 OMNICHECK_RUN_ID = None
 OMNICHECK_BATCH_SIZE = 500
+# Product feeds are streamed to a file, not held as a response: their own, larger size limit.
+OMNICHECK_FEED_MAXSIZE = 2 * 1024 * 1024 * 1024
 
 FEED_EXPORT_ENCODING = "utf-8"

@@ -11,16 +11,19 @@ import importlib
 import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, ClassVar
 
 from checker.findings import Finding
 from checker.link import Product
+from checker.mentions import Mention, run_day
 
 
 @dataclass
 class RunView:
-    """What the rules see of one run: channels, linked products, service claims, product
-    attributes, and the labels of services (ours and those rule packs add)."""
+    """What the rules see of one run: channels, linked products (with the current social posts
+    that name them), service claims, product attributes, the labels of services (ours and those
+    rule packs add), and every post mention that counts on the run's day."""
 
     run: dict[str, Any]
     channels: dict[str, dict[str, Any]]
@@ -28,12 +31,17 @@ class RunView:
     claims: list[dict[str, Any]]
     attributes: list[dict[str, Any]] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
 
     def label(self, service: str) -> str:
         return self.labels.get(service, service)
 
     def complete(self, channel: str) -> bool:
         return bool(self.channels.get(channel, {}).get("complete", False))
+
+    @property
+    def day(self) -> date:
+        return run_day(self.run)
 
 
 @dataclass(frozen=True)
@@ -85,14 +93,17 @@ class RuleType:
 
 
 def product_subject(product: Product) -> dict[str, Any]:
-    """A finding's subject for a linked product: its key, a name, and its SKU and GTIN."""
-    reference = next((o for o in product.offers if o.get("name")), product.offers[0])
+    """A product as a finding's subject: its link key, a name and the identifiers it has."""
     return {
         "product": product.key,
-        "name": reference.get("name"),
+        "name": product_name(product),
         "sku": next((o["sku"] for o in product.offers if o.get("sku")), None),
         "gtin": next((o["gtin"] for o in product.offers if o.get("gtin")), None),
     }
+
+
+def product_name(product: Product) -> str | None:
+    return next((o["name"] for o in product.offers if o.get("name")), None)
 
 
 REGISTRY: dict[str, type[RuleType]] = {}

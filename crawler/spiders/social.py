@@ -1,27 +1,28 @@
-"""The spider for social channels: public post feeds (RSS/Atom, or JSON exports of posts).
+"""The spider for social channels: public post feeds, exports of posts and public post pages.
 
-Each post's text is read like a page's: the services it promises become claims tagged with the
-post's link and date. No logins and nothing behind walls: only what the feed publishes.
+Each post becomes a ``Post`` item (its text, date and the campaign window it states) and the
+services it promises become claims tagged with the post's link. Which products and prices a post
+mentions is decided when the run is checked, against what the other channels sell. No logins and
+nothing behind walls: only what the channel publishes (see ``crawler.extraction.post_sources``
+for the accepted shapes).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import feedparser
 import scrapy
 from scrapy.http import Response
 
+from crawler.extraction.campaigns import campaign_window
 from crawler.extraction.claims import extract_claims
-from crawler.extraction.page import ParsedPage, TextBlock
-from crawler.items import PageVisit
+from crawler.extraction.page import TextBlock
+from crawler.extraction.post_sources import RawPost, read_posts
+from crawler.items import PageVisit, Post
 from crawler.spiders.base import ChannelSpiderBase, as_url
 
-TEXT_KEYS = ("text", "message", "caption", "content", "body", "description", "title")
-LINK_KEYS = ("url", "permalink", "permalink_url", "link", "post_url")
-DATE_KEYS = ("published", "date", "created_time", "timestamp", "created_at", "posted_at")
+DEFAULT_RECENCY_DAYS = 14
 
 
 class SocialSpider(ChannelSpiderBase):
@@ -32,14 +33,15 @@ class SocialSpider(ChannelSpiderBase):
             yield scrapy.Request(as_url(location), callback=self.parse, errback=self.failed)
 
     def parse(self, response: Response) -> Iterator[Any]:
-        posts = list(read_posts(response.body, response.url))
-        claims = 0
-        for post in posts:
-            blocks = [TextBlock(text, "main") for text in post["texts"]]
+        posts = claims = 0
+        for raw in read_posts(response.body, response.url):
+            posts += 1
+            yield self.post(raw)
+            blocks = [TextBlock(line, "main") for line in raw.text.split("\n")]
             for claim in extract_claims(
                 blocks,
                 self.channel_name,
-                post["url"],
+                raw.url,
                 self.vocabulary,
                 currency=self.options.currency,
                 locale=self.options.locale,
@@ -52,45 +54,23 @@ class SocialSpider(ChannelSpiderBase):
             response.status,
             ok=bool(posts),
             reason=None if posts else "no posts in feed",
-            content_type="feed",
+            content_type="posts",
             size=len(response.body),
             claims=claims,
         )
 
-
-def read_posts(body: bytes, url: str) -> Iterator[dict[str, Any]]:
-    """Posts as {url, published, texts} from RSS/Atom or a JSON export (a list, or under
-    "posts" or "data")."""
-    stripped = body.lstrip()[:1]
-    if stripped in (b"[", b"{"):
-        try:
-            data = json.loads(body)
-        except ValueError:
-            return
-        items = data if isinstance(data, list) else data.get("posts") or data.get("data") or []
-        for item in items:
-            if isinstance(item, dict):
-                texts = [_plain(str(item[key])) for key in TEXT_KEYS if item.get(key)]
-                link = next((str(item[key]) for key in LINK_KEYS if item.get(key)), url)
-                date = next((str(item[key]) for key in DATE_KEYS if item.get(key)), None)
-                if texts:
-                    yield {"url": link, "published": date, "texts": texts}
-        return
-    feed = feedparser.parse(body)
-    for entry in feed.entries:
-        texts = [_plain(entry.get(key, "")) for key in ("title", "summary")]
-        texts = [text for text in texts if text]
-        if texts:
-            yield {
-                "url": entry.get("link") or url,
-                "published": entry.get("published"),
-                "texts": texts,
-            }
-
-
-def _plain(text: str) -> str:
-    """Post text without markup (feeds often carry HTML in their descriptions)."""
-    if "<" not in text:
-        return " ".join(text.split())
-    page = ParsedPage.from_html(f"<html><body><div>{text}</div></body></html>", "")
-    return page.visible_text.replace("\n", " ")
+    def post(self, raw: RawPost) -> Post:
+        window = campaign_window(raw.text, raw.published.date()) if raw.published else None
+        recency = self.channel.get("recency_days")
+        return Post(
+            channel=self.channel_name,
+            url=raw.url,
+            text=raw.text,
+            published=raw.published.isoformat() if raw.published else None,
+            valid_from=window.start.isoformat() if window and window.start else None,
+            valid_until=window.end.isoformat() if window and window.end else None,
+            campaign=window.evidence if window else None,
+            recency_days=DEFAULT_RECENCY_DAYS if recency is None else int(recency),
+            currency=self.options.currency,
+            locale=self.options.locale,
+        )

@@ -1,0 +1,93 @@
+"""availability_mismatch — one channel says a product can be bought now, another that it cannot.
+
+**What it checks**: for every product linked across channels, the availability each channel
+states: schema.org values and stock words on pages, Merchant Center's `availability` in feeds,
+phrases such as "nyt saatavilla" / "slutsåld" / "back in stock" in current social posts. A
+channel that says *in stock* disagrees with one that says *out of stock* or *discontinued*.
+Pre-orders and back-orders, and channels that state nothing or two different things, are never
+compared.
+
+**Why it matters**: a post that says "nyt saatavilla" sends customers to a product page that says
+"loppuunmyyty"; a feed that says in stock keeps paying for ads of a product nobody can buy.
+
+**Example**: instagram posts "Makuupussi Talvi -15 on taas saatavilla!" on Monday, the webshop's
+JSON-LD says `OutOfStock` → one `availability_mismatch` finding with both channels, the post's
+sentence and the webshop's URL.
+
+**Options**:
+- `channels` (list, default all): only compare these channels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from checker.findings import Finding
+from checker.link import Product
+from checker.rule_types import (
+    Option,
+    RuleType,
+    RunView,
+    product_name,
+    product_subject,
+    register,
+)
+
+AVAILABLE = {"in_stock"}
+UNAVAILABLE = {"out_of_stock", "discontinued"}
+LABELS = {
+    "in_stock": "in stock",
+    "out_of_stock": "out of stock",
+    "discontinued": "discontinued",
+}
+
+
+@register
+class AvailabilityMismatch(RuleType):
+    name = "availability_mismatch"
+    kind = "availability_mismatch"
+    options = (Option("channels", list, None, "channels to compare (default: all)"),)
+
+    def check(self, view: RunView) -> Iterator[Finding]:
+        for product in view.products:
+            stated = self._channel_availability(product.offers)
+            values = {offer["availability"] for offer in stated.values()}
+            if values & AVAILABLE and values & UNAVAILABLE:
+                yield self._finding(product, stated)
+
+    def _channel_availability(self, offers: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """One stated availability per channel; a channel stating two is left out."""
+        wanted = self.settings["channels"]
+        chosen: dict[str, dict[str, Any]] = {}
+        ambiguous: set[str] = set()
+        for offer in offers:
+            channel = offer["channel"]
+            if offer["availability"] not in AVAILABLE | UNAVAILABLE:
+                continue
+            if wanted and channel not in wanted:
+                continue
+            if channel in chosen and chosen[channel]["availability"] != offer["availability"]:
+                ambiguous.add(channel)
+            chosen.setdefault(channel, offer)
+        return {c: offer for c, offer in chosen.items() if c not in ambiguous}
+
+    def _finding(self, product: Product, stated: dict[str, dict[str, Any]]) -> Finding:
+        channels = {
+            channel: {
+                "url": offer["url"],
+                "value": LABELS[offer["availability"]],
+                "availability": offer["availability"],
+                "name": offer.get("name"),
+                "source": offer["sources"].get("availability"),
+                "evidence": offer["evidence"].get("availability"),
+                "link": product.link_of(offer),
+            }
+            for channel, offer in sorted(stated.items())
+        }
+        listed = ", ".join(f"{value['value']} on {channel}" for channel, value in channels.items())
+        return self.finding(
+            subject=product_subject(product),
+            channels=channels,
+            message=f"{product_name(product)}: {listed}",
+        )

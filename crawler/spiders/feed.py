@@ -1,0 +1,143 @@
+"""The spider for product feeds: Merchant Center XML, CSV/TSV or JSON Lines, from a URL or a file.
+
+A feed can hold hundreds of thousands of products, more than Scrapy should hold as one response
+body. So a feed on the web is streamed to a temporary file (robots.txt and the User-Agent as for
+every other request; ``OMNICHECK_FEED_MAXSIZE`` caps its size), a local feed is read where it
+is, and either is parsed row by row: offers flow to the store pipeline one at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from urllib.request import url2pathname
+
+from lxml import etree
+from protego import Protego
+
+from crawler.extraction.product_feeds import FeedOptions, read_rows, row_offer
+from crawler.items import Offer, PageVisit
+from crawler.spiders.base import ChannelSpiderBase, as_url
+
+CHUNK = 1024 * 1024
+
+
+class FeedProblem(Exception):
+    """A feed that cannot be read; recorded as a failed fetch with this reason."""
+
+
+class FeedSpider(ChannelSpiderBase):
+    name = "feed"
+
+    async def start(self) -> AsyncIterator[Any]:
+        for location in self.channel.get("feeds") or []:
+            url = as_url(location)
+            try:
+                path, temporary = await self.local_copy(url)
+            except FeedProblem as problem:
+                yield PageVisit(self.channel_name, url, ok=False, reason=str(problem))
+                continue
+            try:
+                for item in self.read(url, path):
+                    yield item
+            finally:
+                if temporary:
+                    path.unlink(missing_ok=True)
+
+    async def local_copy(self, url: str) -> tuple[Path, bool]:
+        """The feed as a local file, and whether it is a temporary copy to delete after."""
+        if urlsplit(url).scheme == "file":
+            path = Path(url2pathname(urlsplit(url).path))
+            if not path.is_file():
+                raise FeedProblem(f"no such file: {path}")
+            return path, False
+        settings = self.crawler.settings
+        agent = settings.get("USER_AGENT")
+        timeout = settings.getfloat("DOWNLOAD_TIMEOUT", 30)
+        if settings.getbool("ROBOTSTXT_OBEY") and not await asyncio.to_thread(
+            allowed_by_robots, url, agent, timeout
+        ):
+            raise FeedProblem("ignored: forbidden by robots.txt")
+        limit = settings.getint("OMNICHECK_FEED_MAXSIZE")
+        return await asyncio.to_thread(download, url, agent, timeout, limit), True
+
+    def read(self, url: str, path: Path) -> Iterator[Offer | PageVisit]:
+        options = FeedOptions(
+            channel=self.channel_name,
+            url=url,
+            fields=dict(self.channel.get("fields") or {}),
+            currency=self.options.currency,
+            locale=self.options.locale,
+        )
+        offers = 0
+        skipped: Counter[str] = Counter()
+        problem = None
+        with path.open("rb") as stream:
+            try:
+                for number, row in enumerate(read_rows(stream), 1):
+                    result = "unreadable row" if row is None else row_offer(row, number, options)
+                    if isinstance(result, str):
+                        skipped[result] += 1
+                        continue
+                    offers += 1
+                    yield result
+            except (ValueError, etree.XMLSyntaxError) as error:
+                problem = f"unreadable feed after {offers} offers: {error}"[:200]
+        yield PageVisit(
+            self.channel_name,
+            url,
+            200,
+            ok=problem is None and offers > 0,
+            reason=problem or (None if offers else "no products in feed"),
+            content_type="feed",
+            size=os.path.getsize(path),
+            offers=offers,
+            skipped=dict(skipped),
+        )
+
+
+def download(url: str, agent: str, timeout: float, limit: int) -> Path:
+    """Stream ``url`` into a temporary file, at most ``limit`` bytes; the file's path."""
+    request = urllib.request.Request(url, headers={"User-Agent": agent})
+    handle, name = tempfile.mkstemp(prefix="omnicheck-feed-")
+    path = Path(name)
+    try:
+        with (
+            os.fdopen(handle, "wb") as target,
+            urllib.request.urlopen(request, timeout=timeout) as response,
+        ):
+            copied = 0
+            while chunk := response.read(CHUNK):
+                copied += len(chunk)
+                if limit and copied > limit:
+                    raise FeedProblem(f"feed larger than OMNICHECK_FEED_MAXSIZE ({limit} bytes)")
+                target.write(chunk)
+    except urllib.error.HTTPError as error:
+        path.unlink(missing_ok=True)
+        raise FeedProblem(f"HTTP {error.code}") from None
+    except (OSError, urllib.error.URLError) as error:
+        path.unlink(missing_ok=True)
+        raise FeedProblem(f"{type(error).__name__}: {error}"[:200]) from None
+    except FeedProblem:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def allowed_by_robots(url: str, agent: str, timeout: float) -> bool:
+    """What the site's robots.txt says about ``url``; no robots.txt allows everything."""
+    request = urllib.request.Request(urljoin(url, "/robots.txt"), headers={"User-Agent": agent})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            rules = response.read(512 * 1024).decode("utf-8", errors="replace")
+    except (OSError, urllib.error.URLError):
+        return True
+    return Protego.parse(rules).can_fetch(url, agent)
