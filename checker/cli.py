@@ -337,11 +337,15 @@ def demo(fmt: str, output: Path | None, db_path: Path | None) -> None:
     """
     from checker import demo as demo_site
 
-    with tempfile.TemporaryDirectory(prefix="omnicheck-demo-") as folder, demo_site.serve() as base:
+    with (
+        tempfile.TemporaryDirectory(prefix="omnicheck-demo-") as folder,
+        demo_site.serve_demo() as base,
+    ):
         config = load_config(demo_site.write_config(base, Path(folder) / "omnicheck.yml"))
         store = Store(db_path or Path(folder) / "demo.db")
         click.echo(
-            f"Demo retailer served at {base}/ — crawling webshop, website and instagram...",
+            f"Demo retailer served at {base}/ — crawling "
+            f"{', '.join(c.name for c in config.channels)}...",
             err=True,
         )
         run_id = _crawl(config, store, ())

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import dateparser
 import feedparser
@@ -145,7 +146,7 @@ def _record_post(record: dict[str, Any], url: str) -> RawPost | None:
     date = next((record[key] for key in DATE_KEYS if record.get(key)), None)
     if date is None and isinstance(media, list) and media and isinstance(media[0], dict):
         date = media[0].get("creation_timestamp")
-    return RawPost(link or url, text, parse_timestamp(date))
+    return RawPost(urljoin(url, link) if link else url, text, parse_timestamp(date))
 
 
 def _csv_posts(body: bytes, url: str) -> Iterator[RawPost]:
@@ -166,7 +167,7 @@ def _feed_posts(body: bytes, url: str) -> Iterator[RawPost]:
         text = _join([_plain(entry.get(key, "")) for key in ("title", "summary")])
         if text:
             published = entry.get("published") or entry.get("updated")
-            yield RawPost(entry.get("link") or url, text, parse_timestamp(published))
+            yield RawPost(urljoin(url, entry.get("link") or ""), text, parse_timestamp(published))
 
 
 def _page_post(body: bytes, url: str) -> RawPost | None:
@@ -179,7 +180,7 @@ def _page_post(body: bytes, url: str) -> RawPost | None:
     if not text:
         return None
     published = meta.get("article:published_time") or meta.get("og:updated_time")
-    return RawPost(meta.get("og:url") or url, text, parse_timestamp(published))
+    return RawPost(urljoin(url, meta.get("og:url") or ""), text, parse_timestamp(published))
 
 
 def _join(texts: list[str]) -> str:
