@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 AVAILABILITY_VALUES = (
     "in_stock",
@@ -17,6 +18,14 @@ AVAILABILITY_VALUES = (
     "discontinued",
     "unknown",
 )
+
+
+@dataclass
+class Batch:
+    """Many items handed on as one: a product feed yields its offers in batches, so Scrapy's
+    per-item work is paid once per batch instead of once per row."""
+
+    items: list[Any]
 
 
 @dataclass

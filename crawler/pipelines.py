@@ -12,6 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from checker.store import Store
+from crawler.items import Batch
 
 
 class StorePipeline:
@@ -36,7 +37,10 @@ class StorePipeline:
         self.store = Store(self.database)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        self.buffer.append(item)
+        if isinstance(item, Batch):
+            self.buffer.extend(item.items)
+        else:
+            self.buffer.append(item)
         if len(self.buffer) >= self.batch_size:
             self.flush()
         return item

@@ -20,11 +20,13 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
+import scrapy
 from lxml import etree
 from protego import Protego
+from scrapy.http import Response
 
 from crawler.extraction.product_feeds import FeedOptions, read_rows, row_offer
-from crawler.items import Offer, PageVisit
+from crawler.items import Batch, Offer, PageVisit
 from crawler.spiders.base import ChannelSpiderBase, as_url
 
 CHUNK = 1024 * 1024
@@ -38,19 +40,29 @@ class FeedSpider(ChannelSpiderBase):
     name = "feed"
 
     async def start(self) -> AsyncIterator[Any]:
+        # A data: request only hands each feed to a callback: Scrapy consumes a callback's items
+        # concurrently (CONCURRENT_ITEMS), where items yielded by start() go one per loop turn.
         for location in self.channel.get("feeds") or []:
-            url = as_url(location)
-            try:
-                path, temporary = await self.local_copy(url)
-            except FeedProblem as problem:
-                yield PageVisit(self.channel_name, url, ok=False, reason=str(problem))
-                continue
-            try:
-                for item in self.read(url, path):
-                    yield item
-            finally:
-                if temporary:
-                    path.unlink(missing_ok=True)
+            yield scrapy.Request(
+                "data:,",
+                callback=self.parse_feed,
+                cb_kwargs={"url": as_url(location)},
+                dont_filter=True,
+            )
+
+    async def parse_feed(self, response: Response, url: str) -> AsyncIterator[Any]:
+        """Every offer of the feed at ``url``, then a record of how reading it went."""
+        try:
+            path, temporary = await self.local_copy(url)
+        except FeedProblem as problem:
+            yield PageVisit(self.channel_name, url, ok=False, reason=str(problem))
+            return
+        try:
+            for item in self.read(url, path):
+                yield item
+        finally:
+            if temporary:
+                path.unlink(missing_ok=True)
 
     async def local_copy(self, url: str) -> tuple[Path, bool]:
         """The feed as a local file, and whether it is a temporary copy to delete after."""
@@ -69,7 +81,8 @@ class FeedSpider(ChannelSpiderBase):
         limit = settings.getint("OMNICHECK_FEED_MAXSIZE")
         return await asyncio.to_thread(download, url, agent, timeout, limit), True
 
-    def read(self, url: str, path: Path) -> Iterator[Offer | PageVisit]:
+    def read(self, url: str, path: Path) -> Iterator[Batch | PageVisit]:
+        """The feed's offers in batches of ``OMNICHECK_BATCH_SIZE``, then its ``PageVisit``."""
         options = FeedOptions(
             channel=self.channel_name,
             url=url,
@@ -77,6 +90,8 @@ class FeedSpider(ChannelSpiderBase):
             currency=self.options.currency,
             locale=self.options.locale,
         )
+        size = self.crawler.settings.getint("OMNICHECK_BATCH_SIZE", 500)
+        batch: list[Offer] = []
         offers = 0
         skipped: Counter[str] = Counter()
         problem = None
@@ -88,9 +103,14 @@ class FeedSpider(ChannelSpiderBase):
                         skipped[result] += 1
                         continue
                     offers += 1
-                    yield result
+                    batch.append(result)
+                    if len(batch) >= size:
+                        yield Batch(batch)
+                        batch = []
             except (ValueError, etree.XMLSyntaxError) as error:
                 problem = f"unreadable feed after {offers} offers: {error}"[:200]
+        if batch:
+            yield Batch(batch)
         yield PageVisit(
             self.channel_name,
             url,

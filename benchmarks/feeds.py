@@ -1,0 +1,169 @@
+"""Benchmark: a run over three product feeds of 100 000 products each.
+
+Writes, under a temporary folder (or --out), a Google Merchant Center RSS feed, a marketplace CSV
+with its own ids and many name-only rows, and a PIM export as JSON Lines (the same products,
+written the way each kind of system writes them), then runs ``omnicheck crawl`` and
+``omnicheck check`` on them, each in its own process as a user would, and prints each stage's
+wall time and peak memory (max RSS).
+
+    python benchmarks/feeds.py                 # 100 000 products per feed
+    python benchmarks/feeds.py --products 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parent.parent
+BRANDS = ["Retkiaitta", "Kantola", "Nordkap", "Fjällvind", "Tunturi", "Skärgård", "Lappi"]
+TYPES = ["Vaellusreppu", "Kantokassi", "Makuupussi", "Retkikeitin", "Teltta", "Takki", "Kenkä"]
+QUALIFIERS = ["", "", "", "Pro", "Mini", "Lite", "Junior"]
+MEASURE_RSS = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=False,"
+    " stdout=subprocess.DEVNULL);"
+    " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def products(count: int, seed: int = 7) -> list[tuple[str, str, str, str]]:
+    """(name, gtin, price, availability) of ``count`` distinct products."""
+    rng = random.Random(seed)
+    items = []
+    for number in range(count):
+        name = (
+            f"{rng.choice(BRANDS)} {rng.choice(TYPES)} {number % 997 + 1} "
+            f"{rng.choice([5, 7, 16, 20, 40, 65])} L {rng.choice(QUALIFIERS)}"
+        ).strip()
+        gtin = f"64{number:011d}"
+        price = f"{rng.randint(5, 400)}.{rng.choice(['00', '50', '90', '95'])}"
+        availability = rng.choice(["in_stock"] * 8 + ["out_of_stock", "preorder"])
+        items.append((name, gtin, price, availability))
+    return items
+
+
+def write_feeds(folder: Path, count: int) -> list[Path]:
+    catalogue = products(count)
+    rng = random.Random(11)
+    merchant = folder / "merchant.xml"
+    with merchant.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="utf-8"?>\n')
+        out.write('<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>\n')
+        for number, (name, gtin, price, availability) in enumerate(catalogue):
+            out.write(
+                f"<item><g:id>MC{number}</g:id><g:title>{escape(name)}</g:title>"
+                f"<g:link>https://kauppa.example.fi/p/{number}</g:link>"
+                f"<g:price>{price} EUR</g:price><g:availability>{availability}</g:availability>"
+                f"<g:gtin>{gtin}</g:gtin><g:brand>{escape(name.split()[0])}</g:brand>"
+                "<g:shipping><g:country>FI</g:country><g:price>4.90 EUR</g:price></g:shipping>"
+                "</item>\n"
+            )
+        out.write("</channel></rss>\n")
+    marketplace = folder / "marketplace.csv"
+    with marketplace.open("w", encoding="utf-8") as out:
+        out.write("Tuote-ID;Tuotenimi;Hinta;Varastotilanne;EAN\n")
+        for name, gtin, price, availability in catalogue:
+            ean = gtin if rng.random() < 0.4 else ""  # most marketplace rows carry only a name
+            shown = price.replace(".", ",") + " €"
+            stock = "Varastossa" if availability == "in_stock" else "Loppuunmyyty"
+            out.write(f"MP-{rng.randint(10**6, 10**7)};{name};{shown};{stock};{ean}\n")
+    pim = folder / "pim.jsonl"
+    with pim.open("w", encoding="utf-8") as out:
+        for number, (name, gtin, price, availability) in enumerate(catalogue):
+            record = {
+                "sku": f"SKU-{number}",
+                "title": name,
+                "gtin": gtin,
+                "price": price,
+                "currency": "EUR",
+                "availability": availability.replace("_", " "),
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return [merchant, marketplace, pim]
+
+
+def write_config(folder: Path, feeds: list[Path]) -> Path:
+    config = folder / "omnicheck.yml"
+    config.write_text(
+        f"""name: feed-benchmark
+currency: EUR
+locale: fi_FI
+channels:
+  - name: merchant
+    kind: feed
+    feeds: [{feeds[0].name}]
+  - name: marketplace
+    kind: feed
+    feeds: [{feeds[1].name}]
+    fields: {{id: Tuote-ID, title: Tuotenimi, price: Hinta, availability: Varastotilanne,
+             gtin: EAN}}
+  - name: pim
+    kind: feed
+    feeds: [{feeds[2].name}]
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+def stage(*args: str) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one ``omnicheck`` command in its own process."""
+    command = [sys.executable, "-m", "checker", *args]
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE_RSS, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return time.perf_counter() - started, int(result.stdout.strip()) // 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=100_000, help="products per feed")
+    parser.add_argument("--out", type=Path, help="keep the feeds and database here")
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="omnicheck-feeds-") as temporary:
+        folder = arguments.out or Path(temporary)
+        folder.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        feeds = write_feeds(folder, arguments.products)
+        sizes = ", ".join(f"{f.name} {f.stat().st_size / 1e6:.1f} MB" for f in feeds)
+        print(
+            f"feeds: 3 x {arguments.products} products ({sizes}), "
+            f"written in {time.perf_counter() - started:.1f} s"
+        )
+        config, database = write_config(folder, feeds), folder / "feeds.db"
+        database.unlink(missing_ok=True)
+        seconds, megabytes = stage("crawl", "-c", str(config), "--db", str(database))
+        print(f"crawl: {seconds:.1f} s, peak memory {megabytes} MB")
+        seconds, megabytes = stage(
+            "check",
+            "-c",
+            str(config),
+            "--db",
+            str(database),
+            "--fail-on",
+            "never",
+            "--format",
+            "json",
+            "--output",
+            str(folder / "findings.json"),
+        )
+        findings = json.loads((folder / "findings.json").read_text("utf-8"))["summary"]
+        print(
+            f"check: {seconds:.1f} s, peak memory {megabytes} MB, {findings['findings']} findings"
+        )
+
+
+if __name__ == "__main__":
+    main()
