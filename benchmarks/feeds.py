@@ -39,7 +39,7 @@ def products(count: int, seed: int = 7) -> list[tuple[str, str, str, str]]:
     items = []
     for number in range(count):
         name = (
-            f"{rng.choice(BRANDS)} {rng.choice(TYPES)} {number % 997 + 1} "
+            f"{rng.choice(BRANDS)} {rng.choice(TYPES)} {number + 1} "
             f"{rng.choice([5, 7, 16, 20, 40, 65])} L {rng.choice(QUALIFIERS)}"
         ).strip()
         gtin = f"64{number:011d}"

@@ -166,12 +166,24 @@ def test_demo_reports_the_planted_findings_and_no_traps() -> None:
     assert found == [
         ("claim_conflict", "Vaellusreppu 40 L"),  # weight 1,2 kg vs 1 450 g
         ("claim_conflict", "delivery_time"),  # 1–3 vs 2–5 working days
+        ("availability_mismatch", "Makuupussi Talvi -15"),
+        ("missing_in_channel", "Retkituoli Kevyt"),
         ("missing_in_channel", "click_and_collect"),
+        ("price_mismatch", "Kantokassi 16 L"),
         ("price_mismatch", "Vaellusreppu 40 L"),
+        ("price_mismatch", "Vaellusreppu 40 L Pro"),
+        ("stale_campaign", "Kantokassi Mini 7 L"),
     ]
-    [price] = [f for f in report["findings"] if f["kind"] == "price_mismatch"]
-    assert price["channels"]["webshop"]["value"] == "129.90 EUR"
-    assert price["channels"]["website"]["value"] == "119.90 EUR"
+    prices = {
+        f["subject"]["name"]: f["channels"]
+        for f in report["findings"]
+        if f["kind"] == "price_mismatch"
+    }
+    price = prices["Vaellusreppu 40 L"]
+    assert price["webshop"]["value"] == "129.90 EUR"
+    assert price["website"]["value"] == "119.90 EUR"
+    assert prices["Kantokassi 16 L"]["instagram"]["value"] == "69.90 EUR"
+    assert prices["Vaellusreppu 40 L Pro"]["merchant-feed"]["value"] == "149.90 EUR"
 
 
 def test_unreachable_channel_is_incomplete_and_exits_3(tmp_path: Path, http_server) -> None:

@@ -112,13 +112,13 @@ def _role(text: str, start: int, end: int) -> str:
                 break
     if after_role == "other":
         return after_role
-    best: tuple[int, str] | None = None
+    best: tuple[int, int, str] | None = None  # the nearest word, the longer of two ("ord. pris")
     for role, pattern in _vocabulary()["roles"]["before"]:
         for match in pattern.finditer(before):
-            if best is None or match.end() > best[0]:
-                best = (match.end(), role)
+            if best is None or (match.end(), -match.start()) > best[:2]:
+                best = (match.end(), -match.start(), role)
     if best is not None:
-        return best[1]
+        return best[2]
     return after_role or "current"
 
 

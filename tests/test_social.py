@@ -1,0 +1,291 @@
+"""Social posts: prices and stock phrases in free text, the export shapes we read, product
+mentions, and the findings current posts produce (and old posts do not)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from checker.engine import check_run
+from checker.link import link_offers
+from checker.mentions import Catalogue
+from checker.rulepacks import load_rules
+from crawler.extraction.post_sources import read_posts
+from crawler.extraction.posts import availability_mentions, price_mentions
+from crawler.items import Post
+from rules import RULES_DIR
+from tests.factories import offer, stored_run
+
+# text -> [(amount, currency, role), ...] in order
+PRICES = [
+    (
+        "🔥 Kånken 16 L nyt vain 59,90 € 🔥 (ennen 79,90 €)",
+        [("59.90", "EUR", "current"), ("79.90", "EUR", "old")],
+    ),
+    ("Retkikeitin Kompakti nyt 89,00 €, tarjous voimassa 1.–30.11.", [("89.00", "EUR", "current")]),
+    ("Uusi Vaellusreppu 40 L Pro on nyt saatavilla! 159,90 €", [("159.90", "EUR", "current")]),
+    ("Makuupussi 149 euroa, norm. 179 euroa", [("149", "EUR", "current"), ("179", "EUR", "old")]),
+    ("Reput alkaen 39,90 €", [("39.90", "EUR", "from")]),
+    ("Kengät 49 € alkaen", [("49", "EUR", "from")]),
+    ("Ilmainen toimitus yli 50 € tilauksiin!", [("50", "EUR", "other")]),
+    ("Säästä 20 € – nyt 79,90 €", [("20", "EUR", "other"), ("79.90", "EUR", "current")]),
+    ("-20 € kaikista repuista 💥", [("20", "EUR", "other")]),
+    ("Lahjakortti 50 € kaupan päälle", [("50", "EUR", "other")]),
+    (
+        "Teltta 1 299,00 € ja makuupussi 2.499,00 €",
+        [("1299.00", "EUR", "current"), ("2499.00", "EUR", "current")],
+    ),
+    ("Kantokassi 59,90e 👜", [("59.90", "EUR", "current")]),
+    ("Kånken nu 599:- (ord. pris 799:-)", [("599", "SEK", "current"), ("799", "SEK", "old")]),
+    ("Jackor från 499 kr", [("499", "SEK", "from")]),
+    (
+        "Spara 200 kr på Kånken – nu bara 599 kr",
+        [("200", "SEK", "other"), ("599", "SEK", "current")],
+    ),
+    ("Fri frakt över 499 kr ✨", [("499", "SEK", "other")]),
+    ("Pris 1.299 kr", [("1299", "SEK", "current")]),
+    ("Sale: €59.90, was €79.90", [("59.90", "EUR", "current"), ("79.90", "EUR", "old")]),
+    ("Backpacks from €49", [("49", "EUR", "from")]),
+    ("Now only £20 off!", [("20", "GBP", "other")]),
+    ("Free shipping on orders over $50", [("50", "USD", "other")]),
+    ("Kånken 16 L for 89.95 EUR 🎒", [("89.95", "EUR", "current")]),
+    # not prices at all
+    ("Kånken 16 L – 40 x 30 x 15 cm, 20 % alennus", []),
+    ("Tarjous voimassa 20.–30.11.", []),
+    ("Vain 3 kpl jäljellä!", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PRICES)
+def test_price_mentions(text: str, expected: list[tuple[str, str, str]]) -> None:
+    found = [(str(p.amount), p.currency, p.role) for p in price_mentions(text, "EUR", "sv_SE")]
+    assert found == expected
+
+
+@pytest.mark.xfail(strict=True, reason="a price written without any currency is not read")
+def test_price_without_currency() -> None:
+    assert price_mentions("Kånken nyt vain 59,90!", "EUR", "fi_FI")
+
+
+AVAILABILITY = [
+    ("Makuupussi Talvi -15 on taas saatavilla! ❄️", ["in_stock"]),
+    ("Nyt saatavilla kaikissa myymälöissä", ["in_stock"]),
+    ("Kånken on loppuunmyyty 😢", ["out_of_stock"]),
+    ("Suosikkireppu myytiin loppuun hetkessä", []),
+    ("Åter i lager! 🎉", ["in_stock"]),
+    ("Slutsåld på två dagar", ["out_of_stock"]),
+    ("Back in stock: Kånken Mini", ["in_stock"]),
+    ("Sorry, sold out!", ["out_of_stock"]),
+    ("Ennakkotilattavissa nyt", ["preorder"]),
+    ("Coming soon 👀", ["preorder"]),
+    ("Available in three colours", []),
+    ("Saatavilla kolmessa värissä", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AVAILABILITY)
+def test_availability_phrases(text: str, expected: list[str]) -> None:
+    assert [a.availability for a in availability_mentions(text)] == expected
+
+
+DATA = Path(__file__).parent / "data" / "social"
+# file -> (posts, first post's text contains, first post's day, first post's url)
+SOURCES = [
+    ("feed.rss", 2, "Kånken 16 L nyt vain 59,90 €", "2026-11-20", "https://some.example/p/1"),
+    ("feed.atom", 1, "Retkikeitin", "2026-11-19", "https://some.example/p/a1"),
+    ("graph.json", 2, "Kantokassi Mini", "2026-11-21", "https://facebook.example/retki/posts/1"),
+    (
+        "instagram_posts_1.json",
+        2,
+        "taas saatavilla",
+        "2026-11-22",
+        "https://social.example/export/instagram_posts_1.json",
+    ),
+    (
+        "tweets.js",
+        1,
+        "Kånken nu 599:-",
+        "2026-11-21",
+        "https://social.example/export/tweets.js#1860000000000000001",
+    ),
+    (
+        "meta_business_suite.csv",
+        2,
+        "Vaellusreppu",
+        "2026-11-20",
+        "https://www.facebook.example/retkiaitta/posts/11",
+    ),
+    ("buffer.csv", 2, "Retkituoli", "2026-11-18", "https://instagram.example/p/B1"),
+    ("post.html", 1, "Uusi Kantokassi", "2026-11-17", "https://instagram.example/p/og1/"),
+]
+
+
+@pytest.mark.parametrize(("name", "count", "text", "day", "url"), SOURCES)
+def test_post_sources(name: str, count: int, text: str, day: str, url: str) -> None:
+    posts = list(read_posts((DATA / name).read_bytes(), f"https://social.example/export/{name}"))
+    assert len(posts) == count
+    assert text in posts[0].text
+    assert posts[0].published is not None and posts[0].published.date().isoformat() == day
+    assert posts[0].url == url
+
+
+CATALOGUE = [
+    "Vaellusreppu 40 L",
+    "Vaellusreppu 40 L Pro",
+    "Kantokassi 16 L",
+    "Kantokassi Mini 7 L",
+    "Makuupussi Talvi -15",
+    "Retkikeitin Kompakti",
+]
+# post text -> names of the catalogue products it mentions
+MENTIONS = [
+    ("Uusi Vaellusreppu 40 L Pro on nyt saatavilla!", ["Vaellusreppu 40 L Pro"]),
+    ("Vaellusreppu 40L nyt 119,90 €", ["Vaellusreppu 40 L"]),
+    ("Vaellusrepun 40 litran malli nyt tarjouksessa", ["Vaellusreppu 40 L"]),
+    ("Kantokassi Mini 7 L ja Kantokassi 16 L", ["Kantokassi Mini 7 L", "Kantokassi 16 L"]),
+    ("#kantokassi 16 l 🎒 nyt vain 69,90 €", ["Kantokassi 16 L"]),
+    ("Retkikeittimen Kompakti-malli keittää nopeasti", ["Retkikeitin Kompakti"]),
+    pytest.param(
+        "Retkikeittiö Kompakti tulossa",
+        [],
+        marks=pytest.mark.xfail(
+            strict=True, reason="another word with the same stem reads as an inflected name"
+        ),
+    ),
+    ("Retkikeitin Kompakti 🔥 89 €", ["Retkikeitin Kompakti"]),
+    ("Vaellusreppu 40 L Mini tulossa!", []),
+    ("Kantokassi 24 L uutuus", []),
+    ("Vaellusreppu nyt 99 €", []),
+    ("Makuupussi Talvi -15 taas saatavilla", ["Makuupussi Talvi -15"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MENTIONS)
+def test_product_mentions(text: str, expected: list[str]) -> None:
+    offers = [
+        {**vars(offer("webshop", name, "10.00")), "id": number}
+        for number, name in enumerate(CATALOGUE, 1)
+    ]
+    catalogue = Catalogue(link_offers(offers), social={"instagram"})
+    found = [product.offers[0]["name"] for _, _, product, _, _ in catalogue.find(text)]
+    assert found == expected
+
+
+def post(text: str, days_ago: int, **fields: object) -> Post:
+    published = (date.today() - timedelta(days=days_ago)).isoformat() + "T10:00:00+02:00"
+    return Post(
+        "instagram", f"https://instagram.example/p/{abs(hash(text))}", text, published, **fields
+    )  # type: ignore[arg-type]
+
+
+def findings_of(tmp_path: Path, items: list[object]) -> list[tuple[str, str, list[str]]]:
+    store, run_id = stored_run(
+        tmp_path / "r.db",
+        {"webshop": "webshop", "website": "website", "instagram": "social"},
+        items,
+    )
+    result = check_run(store, run_id, load_rules(["default"], RULES_DIR))
+    return sorted(
+        (f.kind, f.subject.get("name") or "", sorted(f.channels)) for f in result.findings
+    )
+
+
+SHOP = [
+    offer("webshop", "Kantokassi 16 L", "79.90", availability="in_stock", sku="KK16"),
+    offer("website", "Kantokassi 16 L", "79.90"),
+    offer("webshop", "Makuupussi Talvi -15", "149.00", availability="out_of_stock", sku="MP"),
+    offer("webshop", "Kantokassi Mini 7 L", "59.90", availability="in_stock", sku="KM7"),
+    offer("website", "Retkituoli Kevyt", "39.90"),
+]
+
+
+def test_last_years_post_with_a_former_price_is_history(tmp_path: Path) -> None:
+    old = post("Kantokassi 16 L nyt vain 59,90 €! 🎄", 370)
+    assert findings_of(tmp_path, [*SHOP, old]) == []
+
+
+def test_current_post_with_another_price_is_a_price_mismatch(tmp_path: Path) -> None:
+    today = date.today()
+    window = {
+        "valid_from": (today - timedelta(days=1)).isoformat(),
+        "valid_until": (today + timedelta(days=5)).isoformat(),
+    }
+    current = post("🎒 Kantokassi 16 L nyt vain 69,90 € (norm. 79,90 €) ✨", 1, **window)
+    assert findings_of(tmp_path, [*SHOP, current]) == [
+        ("price_mismatch", "Kantokassi 16 L", ["instagram", "webshop", "website"])
+    ]
+
+
+def test_campaign_post_past_recency_but_inside_its_window_still_counts(tmp_path: Path) -> None:
+    today = date.today()
+    window = {
+        "valid_from": (today - timedelta(days=30)).isoformat(),
+        "valid_until": (today + timedelta(days=5)).isoformat(),
+    }
+    current = post("Kantokassi 16 L nyt 69,90 €", 30, **window)
+    assert [f[0] for f in findings_of(tmp_path, [*SHOP, current])] == ["price_mismatch"]
+
+
+def test_post_saying_available_while_the_webshop_is_sold_out(tmp_path: Path) -> None:
+    current = post("❄️ Makuupussi Talvi -15 on taas saatavilla!", 2)
+    assert findings_of(tmp_path, [*SHOP, current]) == [
+        ("availability_mismatch", "Makuupussi Talvi -15", ["instagram", "webshop"])
+    ]
+
+
+def test_promoted_product_the_webshop_does_not_sell(tmp_path: Path) -> None:
+    current = post("Uutuus: Retkituoli Kevyt 39,90 € 🏕️", 3)
+    [finding] = findings_of(tmp_path, [*SHOP, current])
+    assert finding == (
+        "missing_in_channel",
+        "Retkituoli Kevyt",
+        ["instagram", "webshop", "website"],
+    )
+
+
+def test_recent_post_of_an_ended_campaign_is_stale(tmp_path: Path) -> None:
+    today = date.today()
+    window = {
+        "valid_from": (today - timedelta(days=9)).isoformat(),
+        "valid_until": (today - timedelta(days=2)).isoformat(),
+        "campaign": "voimassa 14.–21.11.",
+    }
+    ended = post("Kantokassi Mini 7 L vain 49,90 €! Tarjous voimassa 14.–21.11.", 9, **window)
+    assert findings_of(tmp_path, [*SHOP, ended]) == [
+        ("stale_campaign", "Kantokassi Mini 7 L", ["instagram", "webshop"])
+    ]
+    extended = post("Kantokassi Mini 7 L vain 59,90 €! Tarjous voimassa 14.–21.11.", 9, **window)
+    (tmp_path / "extended").mkdir()
+    assert findings_of(tmp_path / "extended", [*SHOP, extended]) == []
+
+
+def test_webshop_campaign_price_after_price_valid_until(tmp_path: Path) -> None:
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    expired = offer(
+        "webshop",
+        "Retkikeitin Kompakti",
+        "89.00",
+        regular_price=Decimal("99.90"),
+        price_valid_until=yesterday,
+    )
+    not_discounted = offer("webshop", "Teltta", "199.00", price_valid_until=yesterday)
+    assert findings_of(tmp_path, [expired, not_discounted]) == [
+        ("stale_campaign", "Retkikeitin Kompakti", ["webshop"])
+    ]
+
+
+def test_post_mentions_show_in_the_finding_json(tmp_path: Path) -> None:
+    current = post("🎒 Kantokassi 16 L nyt vain 69,90 €", 1)
+    store, run_id = stored_run(
+        tmp_path / "r.db", {"webshop": "webshop", "instagram": "social"}, [SHOP[0], current]
+    )
+    [finding] = check_run(store, run_id, load_rules(["default"], RULES_DIR)).findings
+    social = json.loads(json.dumps(finding.to_dict(), default=str))["channels"]["instagram"]
+    assert social["value"] == "69.90 EUR"
+    assert social["source"] == "post"
+    assert social["link"]["method"] == "mention"
+    assert "69,90 €" in social["evidence"]
