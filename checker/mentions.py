@@ -188,6 +188,8 @@ def read_mentions(
     products: list[Product], posts: list[dict[str, Any]], day: date, social: set[str]
 ) -> list[Mention]:
     """Every product named in a post that is current or recently ended on ``day``."""
+    if not posts:
+        return []
     catalogue = Catalogue(products, social)
     mentions: list[Mention] = []
     for post in posts:

@@ -164,9 +164,9 @@ def test_demo_reports_the_planted_findings_and_no_traps() -> None:
         for f in report["findings"]
     )
     assert found == [
+        ("availability_mismatch", "Makuupussi Talvi -15"),
         ("claim_conflict", "Vaellusreppu 40 L"),  # weight 1,2 kg vs 1 450 g
         ("claim_conflict", "delivery_time"),  # 1–3 vs 2–5 working days
-        ("availability_mismatch", "Makuupussi Talvi -15"),
         ("missing_in_channel", "Retkituoli Kevyt"),
         ("missing_in_channel", "click_and_collect"),
         ("price_mismatch", "Kantokassi 16 L"),
