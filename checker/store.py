@@ -1,9 +1,9 @@
 """The results database: one SQLite file (sqlite-utils) holding every run and what it found.
 
 Each stage reads what the previous one stored: the crawl writes ``pages``, ``offers``,
-``claims`` and ``attributes`` tagged with a run id; linking writes ``links``; the rules write
-``findings``. So any stage can run again on its own on a stored run. Money is stored as text,
-never as a float.
+``claims``, ``attributes`` and social ``posts`` tagged with a run id; linking writes ``links``;
+the rules write ``findings``. So any stage can run again on its own on a stored run. Money is
+stored as text, never as a float.
 """
 
 from __future__ import annotations
