@@ -180,8 +180,8 @@ channels:
     database = tmp_path / "r.db"
     result = run_omnicheck("crawl", "-c", str(config), "--db", str(database))
     assert result.returncode == 3, result.stderr  # one of merchant's two feeds is missing
-    assert "merchant: 1 of 2 fetches failed" in result.stdout
-    assert "erp: 1 fetched, 0 failed" in result.stdout
+    assert "merchant: 1 of 2 pages fetched (50%, below 90%)" in result.stdout
+    assert "erp: 1 of 1 pages fetched (100%)" in result.stdout
 
     from checker.store import Store
 
