@@ -11,6 +11,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ import click
 from checker import __version__
 from checker.config import Config, ConfigError, load_config
 from checker.exitcodes import ExitCode
-from checker.reports import FORMATS, Report, render
+from checker.reports import BINARY_FORMATS, FORMATS, Report, build_report, render
 from checker.store import Store, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -103,6 +104,23 @@ def fail_on_option(command: F) -> F:
     )(command)
 
 
+def check_options(command: F) -> F:
+    """Options of the commands that check a run: the baseline and who to tell."""
+    command = click.option(
+        "--notify",
+        multiple=True,
+        metavar="URL",
+        help="Send a summary of new findings to this Apprise URL (Slack, Teams, mailto, "
+        "json://...; repeatable).",
+    )(command)
+    return click.option(
+        "--baseline",
+        metavar="PATH|RUN",
+        help="Compare with this run id, results database or findings JSON report "
+        "(default: the previous complete checked run).",
+    )(command)
+
+
 def settings_option(command: F) -> F:
     return click.option(
         "-s",
@@ -132,6 +150,7 @@ def cli(debug: bool) -> None:
 @db_option
 @output_options
 @fail_on_option
+@check_options
 @settings_option
 @friendly_errors
 def run(
@@ -140,6 +159,8 @@ def run(
     fmt: str,
     output: Path | None,
     fail_on: str,
+    baseline: str | None,
+    notify: tuple[str, ...],
     settings: tuple[str, ...],
 ) -> None:
     """Crawl every channel, check the run and print the findings.
@@ -151,13 +172,17 @@ def run(
     Example:
       omnicheck run --config omnicheck.yml --db omnicheck.db
       omnicheck run -c omnicheck.yml --format json -o findings.json --fail-on new
+      omnicheck run --baseline last-findings.json --format html -o report.html \\
+        --notify "slack://TokenA/TokenB/TokenC"
     """
     config = load_config(config_path)
-    rules = _rules(config)
+    _check_output(fmt, output)
+    _rules(config)
+    _notifier(notify)
     store = Store(db_path)
     run_id = _crawl(config, store, settings)
     _stop_if_aborted(store, run_id)
-    _check_and_report(store, run_id, rules, fmt, output, fail_on, _services(config))
+    _check_and_report(store, run_id, config, fmt, output, fail_on, baseline, notify)
 
 
 @cli.command()
@@ -210,6 +235,7 @@ def crawl(
 @click.option("--run", "run_id", type=int, help="Run to check (default: the latest).")
 @output_options
 @fail_on_option
+@check_options
 @friendly_errors
 def check(
     config_path: Path,
@@ -218,18 +244,23 @@ def check(
     fmt: str,
     output: Path | None,
     fail_on: str,
+    baseline: str | None,
+    notify: tuple[str, ...],
 ) -> None:
     """Link and check a stored run with the configured rules, then report.
 
     \b
     Example:
       omnicheck check --config omnicheck.yml --db omnicheck.db --run 3
+      omnicheck check --baseline 2 --format junit -o omnicheck-junit.xml
     """
     config = load_config(config_path)
-    rules = _rules(config)
+    _check_output(fmt, output)
+    _rules(config)
+    _notifier(notify)
     store = Store(db_path, create=False)
     run = store.run(run_id)
-    _check_and_report(store, run["id"], rules, fmt, output, fail_on, _services(config))
+    _check_and_report(store, run["id"], config, fmt, output, fail_on, baseline, notify)
 
 
 @cli.command()
@@ -243,19 +274,115 @@ def report(db_path: Path, run_id: int | None, fmt: str, output: Path | None) -> 
     \b
     Example:
       omnicheck report --db omnicheck.db --format csv --output findings.csv
+      omnicheck report --format csv-excel -o löydökset.csv
+      omnicheck report --format html -o report.html
     """
+    _check_output(fmt, output)
     store = Store(db_path, create=False)
     run = store.run(run_id)
     if not run["checked"]:
         raise UsageProblem(f"run {run['id']} has not been checked yet (run `omnicheck check`)")
-    baseline = store.previous_run(run["id"])
-    result = Report(
-        run,
-        store.channels(run["id"]),
-        store.findings(run["id"]),
-        baseline["id"] if baseline else None,
+    _emit(build_report(store, run["id"]), fmt, output)
+
+
+@cli.command(name="diff")
+@db_option
+@click.argument("runs", nargs=-1, type=int, metavar="[RUN_A [RUN_B]]")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@friendly_errors
+def diff_command(db_path: Path, runs: tuple[int, ...], as_json: bool) -> None:
+    """Show which findings are new, persisting, waived and resolved between two checked runs.
+
+    Without RUN_A, the latest checked run is compared with the previous complete checked run;
+    with RUN_A alone, RUN_A is compared with the latest checked run.
+
+    \b
+    Example:
+      omnicheck diff
+      omnicheck diff 3 5 --json
+    """
+    from checker.history import compare_runs
+    from checker.reports.diff_report import render_diff
+
+    if len(runs) > 2:
+        raise UsageProblem("diff takes at most two runs: omnicheck diff [RUN_A [RUN_B]]")
+    store = Store(db_path, create=False)
+    result = compare_runs(store, *runs)
+    click.echo(
+        json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str)
+        if as_json
+        else render_diff(result),
+        nl=not as_json,
     )
-    _emit(result, fmt, output)
+
+
+@cli.command()
+@click.argument("fingerprint")
+@click.option("--reason", required=True, help="Why this finding is accepted (kept in the file).")
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Last day the waiver holds (YYYY-MM-DD); the finding comes back after it.",
+)
+@config_option
+@db_option
+@friendly_errors
+def waive(fingerprint: str, reason: str, until: Any, config_path: Path, db_path: Path) -> None:
+    """Accept a finding: add it to the waivers file named by the configuration's `waivers:`.
+
+    A waived finding is reported as `waived` and never fails CI. Commit the file so the waiver
+    is reviewed like any change; run `omnicheck check` to apply it to a stored run.
+
+    \b
+    Example:
+      omnicheck waive a25ba2ddd918baf9 --reason "Member price on the website" --until 2026-01-31
+    """
+    from checker.waivers import Waiver, add_waiver
+
+    config = load_config(config_path)
+    if config.waivers is None:
+        raise UsageProblem(
+            f"{config.path}: waivers: missing; add a line such as `waivers: waivers.yml`"
+        )
+    today = date.today()
+    if until is not None and until.date() < today:
+        raise UsageProblem(f"--until {until.date()}: that day has passed; give a later date")
+    finding = Store(db_path, create=False).latest_finding(fingerprint) if db_path.exists() else None
+    if finding is None and db_path.exists():
+        raise UsageProblem(
+            f"{db_path}: no finding with fingerprint {fingerprint!r} "
+            "(fingerprints are listed by `omnicheck report`)"
+        )
+    from checker.reports import subject_label
+
+    subject = f"{subject_label(finding)} ({finding['kind']})" if finding else None
+    waiver = Waiver(fingerprint, reason.strip(), until.date() if until else None, today, subject)
+    action = add_waiver(config.waivers, waiver)
+    held = f" until {waiver.until}" if waiver.until else ""
+    click.echo(f"{action} waiver for {fingerprint}{held} in {config.waivers}")
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@friendly_errors
+def serve(db_path: Path, host: str, port: int) -> None:
+    """Browse the results database in Datasette: facets, filters, exports, canned queries.
+
+    Canned queries: latest_findings, new_this_week, findings_by_channel,
+    findings_by_product, finding_history.
+
+    \b
+    Example:
+      omnicheck serve --db omnicheck.db --port 8001
+      curl "http://127.0.0.1:8001/omnicheck/latest_findings.json?_shape=array"
+    """
+    from checker.browse import serve as serve_database
+
+    Store(db_path, create=False).close()
+    click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    serve_database(db_path, host, port)
 
 
 @cli.command()
@@ -335,6 +462,7 @@ def demo(fmt: str, output: Path | None, db_path: Path | None) -> None:
       omnicheck demo
       omnicheck demo --format json
     """
+    _check_output(fmt, output)
     from checker import demo as demo_site
 
     with (
@@ -349,7 +477,7 @@ def demo(fmt: str, output: Path | None, db_path: Path | None) -> None:
             err=True,
         )
         run_id = _crawl(config, store, ())
-        _check_and_report(store, run_id, _rules(config), fmt, output, "never", _services(config))
+        _check_and_report(store, run_id, config, fmt, output, "never")
         store.close()
 
 
@@ -411,33 +539,78 @@ def _stop_if_aborted(store: Store, run_id: int) -> None:
 def _check_and_report(
     store: Store,
     run_id: int,
-    rules: list[Any],
+    config: Config,
     fmt: str,
     output: Path | None,
     fail_on: str,
-    services: dict[str, Any] | None = None,
+    baseline: str | None = None,
+    notify: tuple[str, ...] = (),
 ) -> None:
     from checker.engine import check_run
+    from checker.history import load_baseline
+    from checker.waivers import load_waivers
 
-    result = check_run(store, run_id, rules, services=services)
-    report = Report(
-        result.run, store.channels(run_id), [f.to_dict() for f in result.findings], result.baseline
+    result = check_run(
+        store,
+        run_id,
+        _rules(config),
+        services=_services(config),
+        baseline=load_baseline(baseline, store) if baseline else None,
+        waivers=load_waivers(config.waivers) if config.waivers else [],
     )
+    report = build_report(store, run_id, result.baseline)
     _emit(report, fmt, output)
+    if notify:
+        _send_notifications(report, notify, output)
     if report.incomplete:
         sys.exit(ExitCode.INCOMPLETE)
-    statuses = [finding["status"] for finding in report.findings]
-    if (fail_on == "any" and statuses) or (fail_on == "new" and "new" in statuses):
+    if fails(report.findings, fail_on):
         sys.exit(ExitCode.FINDINGS)
+
+
+def fails(findings: list[dict[str, Any]], fail_on: str) -> bool:
+    """Whether findings fail the --fail-on policy; a waived finding never does."""
+    statuses = {finding["status"] for finding in findings}
+    if fail_on == "any":
+        return bool(statuses & {"new", "persisting"})
+    return fail_on == "new" and "new" in statuses
+
+
+def _check_output(fmt: str, output: Path | None) -> None:
+    if fmt in BINARY_FORMATS and output is None:
+        raise UsageProblem(f"--format {fmt} writes a file: add --output, e.g. -o findings.{fmt}")
 
 
 def _emit(report: Report, fmt: str, output: Path | None) -> None:
     if output is not None:
-        output.write_text(render(report, fmt), encoding="utf-8")
+        content = render(report, fmt)
+        if isinstance(content, bytes):
+            output.write_bytes(content)
+        else:
+            output.write_text(content, encoding="utf-8")
         summary = report.summary()
         click.echo(f"{summary['findings']} findings written to {output}", err=True)
     else:
         click.echo(render(report, fmt, color=sys.stdout.isatty()), nl=False)
+
+
+def _notifier(urls: tuple[str, ...]) -> Any:
+    from checker.notify import NotifyError, notifier
+
+    if not urls:
+        return None
+    try:
+        return notifier(urls)
+    except NotifyError as error:
+        raise UsageProblem(str(error)) from None
+
+
+def _send_notifications(report: Report, urls: tuple[str, ...], output: Path | None) -> None:
+    from checker.notify import send_summary
+
+    problem = send_summary(_notifier(urls), report, output)
+    if problem:
+        click.echo(f"warning: {problem}", err=True)
 
 
 def _describe_extraction(result: dict[str, Any]) -> str:

@@ -1,20 +1,24 @@
 """Checking a stored run: link its offers into products, join the social posts that name them
 (``checker.mentions``), apply the rules, store the findings.
 
-Reads only what the crawl stored, so ``omnicheck check`` can re-check any run with today's rules.
-Each finding is marked ``new`` or ``persisting`` against the previous checked run.
+Reads only what the crawl stored, so ``omnicheck check`` can re-check any run with today's rules
+and waivers. Each finding is marked ``waived``, ``new`` or ``persisting`` against a baseline (see
+``checker.history``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from checker.findings import Finding
+from checker.history import Baseline, mark_statuses, previous_baseline
 from checker.link import DEFAULT_THRESHOLD, Product, link_offers
 from checker.mentions import attach_mentions, read_mentions, run_day
 from checker.rule_types import RuleType, RunView
 from checker.store import Store
+from checker.waivers import Waiver, apply_waivers
 from crawler.extraction.claims import vocabulary_with
 
 
@@ -24,7 +28,8 @@ class CheckResult:
     channels: list[dict[str, Any]]
     products: list[Product]
     findings: list[Finding]
-    baseline: int | None
+    baseline: Baseline | None
+    rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def incomplete(self) -> list[str]:
@@ -37,8 +42,12 @@ def check_run(
     rules: list[RuleType],
     threshold: float = DEFAULT_THRESHOLD,
     services: dict[str, Any] | None = None,
+    baseline: Baseline | None = None,
+    waivers: list[Waiver] | None = None,
+    today: dt.date | None = None,
 ) -> CheckResult:
-    """Check a stored run; ``services`` are those rule packs add (for their labels)."""
+    """Check a stored run; ``services`` are those rule packs add (for their labels) and
+    ``baseline`` defaults to the previous complete checked run."""
     run = store.run(run_id)
     channels = store.channels(run_id)
     offers = store.offers(run_id)
@@ -66,9 +75,12 @@ def check_run(
     findings: list[Finding] = []
     for rule in rules:
         findings.extend(rule.check(view))
-    baseline = store.previous_run(run_id)
-    known = store.fingerprints(baseline["id"]) if baseline else set()
-    for finding in findings:
-        finding.status = "persisting" if finding.fingerprint in known else "new"
-    store.save_findings(run_id, [finding.to_dict() for finding in findings])
-    return CheckResult(run, channels, products, findings, baseline["id"] if baseline else None)
+    if baseline is None:
+        baseline = previous_baseline(store, run_id)
+    rows = [finding.to_dict() for finding in findings]
+    apply_waivers(rows, waivers or [], today or dt.date.today())
+    mark_statuses(rows, baseline)
+    for finding, row in zip(findings, rows, strict=True):
+        finding.status = row["status"]
+    store.save_findings(run_id, rows)
+    return CheckResult(run, channels, products, findings, baseline, rows)

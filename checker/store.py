@@ -233,10 +233,14 @@ class Store:
         return rows[0]
 
     def previous_run(self, run_id: int) -> dict[str, Any] | None:
-        """The latest checked run before ``run_id`` whose crawl finished: the baseline."""
+        """The latest checked complete run before ``run_id``: the baseline.
+
+        An incomplete run reports no "missing" findings for its incomplete channels, so it would
+        make them look resolved and then new again; it is never a baseline.
+        """
         rows = list(
             self.db.query(
-                "SELECT * FROM runs WHERE id < ? AND status IN ('complete', 'incomplete')"
+                "SELECT * FROM runs WHERE id < ? AND status = 'complete'"
                 " AND checked IS NOT NULL ORDER BY id DESC LIMIT 1",
                 [run_id],
             )
@@ -438,9 +442,27 @@ class Store:
         rows = self.db.query("SELECT data FROM findings WHERE run_id = ? ORDER BY rowid", [run_id])
         return [json.loads(row["data"]) for row in rows]
 
-    def fingerprints(self, run_id: int) -> set[str]:
-        rows = self.db.query("SELECT fingerprint FROM findings WHERE run_id = ?", [run_id])
-        return {row["fingerprint"] for row in rows}
+    def latest_checked_run(self) -> dict[str, Any] | None:
+        rows = list(
+            self.db.query("SELECT * FROM runs WHERE checked IS NOT NULL ORDER BY id DESC LIMIT 1")
+        )
+        return rows[0] if rows else None
+
+    def latest_finding(self, fingerprint: str) -> dict[str, Any] | None:
+        """The finding with this fingerprint in the latest run that had it."""
+        rows = list(
+            self.db.query(
+                "SELECT data FROM findings WHERE fingerprint = ? ORDER BY run_id DESC LIMIT 1",
+                [fingerprint],
+            )
+        )
+        return json.loads(rows[0]["data"]) if rows else None
+
+    def finding_statuses(self) -> Iterator[dict[str, Any]]:
+        """Run id, fingerprint and status of every stored finding, oldest run first."""
+        yield from self.db.query(
+            "SELECT run_id, fingerprint, status FROM findings ORDER BY run_id, rowid"
+        )
 
 
 def dumps(value: Any) -> str:

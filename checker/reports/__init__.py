@@ -1,17 +1,21 @@
-"""Reports: the same checked run rendered for people (table) and machines (json, csv).
+"""Reports: the same checked run rendered for people and machines.
 
-Every renderer takes a ``Report`` (the run, its channels and findings) and returns text, so the
-CLI only chooses a format and a destination.
+Every renderer takes a ``Report`` (the run, its channels, its findings, the findings resolved
+since the baseline and the run history) and returns text or bytes, so the CLI only chooses a
+format and a destination.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from checker import __version__
+from checker.history import Baseline, diff, previous_baseline, run_history
+from checker.store import Store
 
 COMPLETENESS_KEYS = ("excluded", "pending", "planned", "coverage", "threshold")
 
@@ -21,7 +25,9 @@ class Report:
     run: dict[str, Any]
     channels: list[dict[str, Any]]
     findings: list[dict[str, Any]]
-    baseline: int | None = None
+    baseline: Baseline | None = None
+    resolved: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def incomplete(self) -> list[str]:
@@ -43,6 +49,7 @@ class Report:
             "findings": len(self.findings),
             "by_status": dict(Counter(f["status"] for f in self.findings)),
             "by_kind": dict(Counter(f["kind"] for f in self.findings)),
+            "resolved": len(self.resolved),
             "incomplete_channels": self.incomplete,
         }
 
@@ -52,7 +59,8 @@ class Report:
             "tool": "omnicheck",
             "version": __version__,
             "run": run,
-            "baseline_run": self.baseline,
+            "baseline_run": self.baseline.run_id if self.baseline else None,
+            "baseline": self.baseline.label if self.baseline else None,
             "channels": [
                 {
                     key: channel[key]
@@ -68,18 +76,48 @@ class Report:
             "summary": self.summary(),
             "notices": self.notices,
             "findings": self.findings,
+            "resolved": self.resolved,
         }
 
 
-FORMATS = ("table", "json", "csv")
+def build_report(store: Store, run_id: int, baseline: Baseline | None = None) -> Report:
+    """The report of a checked run; ``baseline`` defaults to the previous complete checked run."""
+    if baseline is None:
+        baseline = previous_baseline(store, run_id)
+    findings = store.findings(run_id)
+    return Report(
+        store.run(run_id),
+        store.channels(run_id),
+        findings,
+        baseline,
+        diff(findings, baseline).resolved,
+        run_history(store),
+    )
 
 
-def render(report: Report, fmt: str, color: bool = False) -> str:
-    from checker.reports import csv_report, json_report, table
+def subject_label(finding: dict[str, Any]) -> str:
+    """The product or service a finding is about, as a person would name it."""
+    subject = finding["subject"]
+    for key in ("name", "label", "service", "sku", "gtin", "product"):
+        if subject.get(key):
+            return str(subject[key])
+    return ""
 
-    renderers = {
+
+FORMATS = ("table", "json", "csv", "csv-excel", "xlsx", "junit", "html")
+BINARY_FORMATS = ("xlsx",)
+
+
+def render(report: Report, fmt: str, color: bool = False) -> str | bytes:
+    from checker.reports import csv_report, html_report, json_report, junit, table, xlsx
+
+    renderers: dict[str, Callable[[Report], str | bytes]] = {
         "table": lambda r: table.render(r, color=color),
         "json": json_report.render,
         "csv": csv_report.render,
+        "csv-excel": csv_report.render_for_excel,
+        "xlsx": xlsx.render,
+        "junit": junit.render,
+        "html": html_report.render,
     }
     return renderers[fmt](report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import click
 
@@ -39,6 +40,7 @@ def render(report: Report, color: bool = False) -> str:
         lines.extend(
             textwrap.wrap(finding["message"], WIDTH, initial_indent="  ", subsequent_indent="    ")
         )
+        lines.extend(_waiver_lines(finding))
         for channel, seen in finding["channels"].items():
             lines.append(f"    {channel}: {seen.get('value')}")
             if seen.get("url"):
@@ -57,10 +59,24 @@ def render(report: Report, color: bool = False) -> str:
                 score = f" {link['score']}" if link.get("score") is not None else ""
                 lines.append(f"      linked by {link['method']}{score}")
         lines.append("")
+    if report.resolved and report.baseline:
+        lines.append(style(f"Resolved since {report.baseline.label}:", bold=True))
+        for finding in report.resolved:
+            lines.extend(
+                textwrap.wrap(
+                    f"{finding['fingerprint']}  {finding['message']}",
+                    WIDTH,
+                    initial_indent="  ",
+                    subsequent_indent="    ",
+                )
+            )
+        lines.append("")
     summary = report.summary()
     statuses = ", ".join(
         f"{count} {status}" for status, count in sorted(summary["by_status"].items())
     )
+    if report.resolved:
+        statuses += (", " if statuses else "") + f"{len(report.resolved)} resolved"
     lines.append(f"{summary['findings']} findings" + (f" ({statuses})" if statuses else ""))
     if report.incomplete:
         lines.append(
@@ -81,3 +97,15 @@ def render(report: Report, color: bool = False) -> str:
                     )
                 )
     return "\n".join(lines) + "\n"
+
+
+def _waiver_lines(finding: dict[str, Any]) -> list[str]:
+    waiver = finding.get("waiver")
+    if waiver:
+        until = f" until {waiver['until']}" if waiver.get("until") else ""
+        text = f"waived{until}: {waiver['reason']}"
+    elif finding.get("waiver_expired"):
+        text = f"waiver expired {finding['waiver_expired']['until']}: back for review"
+    else:
+        return []
+    return textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="    ")

@@ -1,0 +1,162 @@
+"""Weekly runs end to end: crawl a local site twice with a price changed in between, then diff,
+waive, re-check, resolve and let a waiver expire, as a user and CI would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker.cli import cli
+from checker.exitcodes import ExitCode
+from tests.conftest import DATA, run_omnicheck
+
+pytestmark = pytest.mark.slow
+
+CONFIG = """\
+name: Historia
+currency: EUR
+channels:
+  - name: webshop
+    kind: webshop
+    start_urls: ["{base}/webshop/index.html"]
+  - name: website
+    kind: website
+    start_urls: ["{base}/website/index.html"]
+rules: [default]
+waivers: waivers.yml
+crawl:
+  AUTOTHROTTLE_ENABLED: false
+"""
+
+
+class Site:
+    """A copy of tests/data/history_site served on 127.0.0.1, with its config and database."""
+
+    def __init__(self, folder: Path, http_server: Callable[[Path], str]) -> None:
+        self.folder = folder
+        shutil.copytree(DATA / "history_site", folder / "site")
+        base = http_server(folder / "site")
+        (folder / "omnicheck.yml").write_text(CONFIG.format(base=base), encoding="utf-8")
+
+    def set_price(self, channel: str, page: str, old: str, new: str) -> None:
+        path = self.folder / "site" / channel / page
+        text = path.read_text(encoding="utf-8")
+        assert f'"price": "{old}"' in text
+        path.write_text(
+            text.replace(f'"price": "{old}"', f'"price": "{new}"').replace(
+                old.replace(".", ","), new.replace(".", ",")
+            ),
+            encoding="utf-8",
+        )
+
+    def run(self, *args: str) -> tuple[int, dict]:
+        report = self.folder / "report.json"
+        result = run_omnicheck(
+            "run", "--format", "json", "--output", str(report), *args, cwd=self.folder
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        return result.returncode, json.loads(report.read_text(encoding="utf-8"))
+
+    def cli(self, *args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        return result.exit_code, result.output
+
+
+@pytest.fixture
+def site(tmp_path: Path, http_server: Callable[[Path], str], monkeypatch) -> Site:
+    monkeypatch.chdir(tmp_path)
+    return Site(tmp_path, http_server)
+
+
+def by_subject(report: dict) -> dict[str, dict]:
+    return {finding["subject"]["name"]: finding for finding in report["findings"]}
+
+
+def test_a_changed_price_is_one_new_finding_that_fails_ci_until_waived(site: Site) -> None:
+    code, first = site.run("--fail-on", "new")
+    assert code == ExitCode.FINDINGS
+    assert {(f["subject"]["name"], f["status"]) for f in first["findings"]} == {
+        ("Otsalamppu 300", "new")
+    }
+
+    site.set_price("website", "retkituoli.html", "49.90", "44.90")
+    code, second = site.run("--fail-on", "new")
+    findings = by_subject(second)
+    assert [f["subject"]["name"] for f in second["findings"] if f["status"] == "new"] == [
+        "Retkituoli Kevyt"
+    ]
+    assert findings["Otsalamppu 300"]["status"] == "persisting"
+    assert second["baseline_run"] == first["run"]["id"]
+    assert code == ExitCode.FINDINGS
+
+    new = findings["Retkituoli Kevyt"]["fingerprint"]
+    code, output = site.cli("diff", "--json")
+    assert code == 0
+    diff = json.loads(output)
+    assert diff["counts"] == {"new": 1, "persisting": 1, "waived": 0, "resolved": 0}
+    assert diff["new"][0]["fingerprint"] == new
+
+    code, output = site.cli(
+        "waive", new, "--reason", "Website shows the member price", "--until", "2099-12-31"
+    )
+    assert (code, output) == (
+        0,
+        f"added waiver for {new} until 2099-12-31 in waivers.yml\n",
+    )
+    waivers = (site.folder / "waivers.yml").read_text(encoding="utf-8")
+    assert "subject: Retkituoli Kevyt (price_mismatch)" in waivers
+
+    code, output = site.cli("check", "--fail-on", "new", "--format", "json")
+    assert code == ExitCode.OK
+    statuses = {f["subject"]["name"]: f["status"] for f in json.loads(output)["findings"]}
+    assert statuses == {"Otsalamppu 300": "persisting", "Retkituoli Kevyt": "waived"}
+    code, _ = site.cli("check", "--fail-on", "any", "--format", "json")
+    assert code == ExitCode.FINDINGS  # the persisting one still fails the strictest policy
+
+
+def test_a_fixed_price_is_listed_as_resolved(site: Site) -> None:
+    site.run()
+    fixed = site.folder / "site" / "website" / "otsalamppu.html"
+    site.set_price("website", fixed.name, "29.90", "34.90")
+    code, report = site.run("--fail-on", "new")
+    assert (code, report["findings"]) == (ExitCode.OK, [])
+    assert [f["subject"]["name"] for f in report["resolved"]] == ["Otsalamppu 300"]
+
+    code, output = site.cli("diff")
+    assert code == 0
+    assert output.splitlines()[0] == (
+        "run 2 compared with run 1: 0 new, 0 persisting, 0 waived, 1 resolved"
+    )
+    assert "RESOLVED" in output and "Otsalamppu 300" in output
+    code, output = site.cli("report")
+    assert "Resolved since run 1:" in output
+
+
+def test_an_expired_waiver_brings_the_finding_back(site: Site) -> None:
+    _, first = site.run()
+    fingerprint = first["findings"][0]["fingerprint"]
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    (site.folder / "waivers.yml").write_text(
+        f"waivers:\n  - fingerprint: {fingerprint}\n    reason: campaign until yesterday\n"
+        f"    until: {yesterday.isoformat()}\n",
+        encoding="utf-8",
+    )
+    code, output = site.cli("check", "--fail-on", "new")
+    assert code == ExitCode.FINDINGS
+    assert f"NEW  {fingerprint}" in output
+    assert f"waiver expired {yesterday.isoformat()}: back for review" in output
+
+    (site.folder / "waivers.yml").write_text(
+        f"waivers:\n  - fingerprint: {fingerprint}\n    reason: campaign\n"
+        f"    until: {dt.date.today().isoformat()}\n",
+        encoding="utf-8",
+    )
+    code, output = site.cli("check", "--fail-on", "new")
+    assert code == ExitCode.OK
+    assert f"WAIVED  {fingerprint}" in output
