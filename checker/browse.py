@@ -13,8 +13,8 @@ from typing import Any
 
 LATEST_RUN = "(SELECT MAX(id) FROM runs WHERE checked IS NOT NULL)"
 SUBJECT = (
-    "COALESCE(json_extract(f.subject, '$.name'), json_extract(f.subject, '$.service'),"
-    " json_extract(f.subject, '$.label'), json_extract(f.subject, '$.sku'))"
+    "COALESCE(json_extract(f.subject, '$.name'), json_extract(f.subject, '$.label'),"
+    " json_extract(f.subject, '$.service'), json_extract(f.subject, '$.sku'))"
 )
 SEVERITY_ORDER = "CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END"
 

@@ -501,6 +501,7 @@ def _crawl(
     resume: int | None = None,
 ) -> int:
     from checker.crawl import crawl as crawl_channels
+    from checker.progress import CrawlProgress
 
     overrides = {}
     for item in settings:
@@ -508,7 +509,7 @@ def _crawl(
         if not separator or not name:
             raise UsageProblem(f"-s {item!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1")
         overrides[name.strip()] = value
-    return crawl_channels(config, store, overrides, channels, resume)
+    return crawl_channels(config, store, overrides, channels, resume, CrawlProgress(sys.stderr))
 
 
 def _resumable(config: Config, store: Store, db_path: Path, channels: tuple[str, ...]) -> int:

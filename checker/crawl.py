@@ -20,6 +20,7 @@ from scrapy.settings import Settings
 from checker import __version__
 from checker.completeness import judge
 from checker.config import DEFAULT_COMPLETENESS, Config, ConfigError
+from checker.progress import CrawlProgress
 from checker.rulepacks import load_services
 from checker.store import Store
 from crawler.extensions import pending_requests
@@ -61,6 +62,7 @@ def crawl(
     overrides: dict[str, Any] | None = None,
     channels: list[str] | None = None,
     resume: int | None = None,
+    progress: CrawlProgress | None = None,
 ) -> int:
     """Crawl the configured channels (or the named ones) into a new run; return its id.
 
@@ -88,6 +90,8 @@ def crawl(
         crawler = process.create_crawler(SPIDERS[channel.kind])
         crawler.settings.set("JOBDIR", str(jobs / channel.name), priority="cmdline")
         crawlers[channel.name] = crawler
+        if progress is not None:
+            progress.watch(channel.name, crawler)
         process.crawl(
             crawler,
             channel=channel.spider_arguments(config.base_dir),
@@ -107,6 +111,8 @@ def crawl(
         if not any(reason in INTERRUPTED for reason in reasons.values()):
             status = verdict
     finally:
+        if progress is not None:
+            progress.end()
         store.update_channel_counts(run_id)
         store.finish_run(run_id, status)
     if status != "aborted":

@@ -34,6 +34,13 @@ HEADER = (
 )
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Writes each value out; anchors and aliases (&id001) would puzzle a reviewer."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 @dataclass(frozen=True)
 class Waiver:
     fingerprint: str
@@ -176,7 +183,9 @@ def _entry_text(waiver: Waiver) -> str:
         entry["added"] = waiver.added
     if waiver.subject:
         entry["subject"] = waiver.subject
-    dumped = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=1000)
+    dumped = yaml.dump(
+        [entry], Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=1000
+    )
     return "".join(f"  {line}\n" for line in dumped.splitlines())
 
 

@@ -62,3 +62,36 @@ def run_omnicheck(
         text=True,
         timeout=timeout,
     )
+
+
+@pytest.fixture
+def http_receiver() -> Iterator[tuple[str, list[dict]]]:
+    """A webhook receiver on a free 127.0.0.1 port: ``(base_url, requests)``; each request is
+    recorded as ``{"path", "content_type", "body"}``."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received: list[dict] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            length = int(self.headers.get("Content-Length") or 0)
+            received.append(
+                {
+                    "path": self.path,
+                    "content_type": self.headers.get("Content-Type"),
+                    "body": self.rfile.read(length),
+                }
+            )
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_address[1]}", received
+    server.shutdown()
+    server.server_close()

@@ -1,4 +1,5 @@
-"""Small factories that build real stored runs (a real SQLite file) for rule and CLI tests."""
+"""Small factories that build real stored runs (a real SQLite file) for rule and CLI tests,
+and real checked runs holding given findings (for history and report tests)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from checker.crawl import finish_channels
+from checker.findings import Finding
+from checker.history import Baseline, mark_statuses, previous_baseline
 from checker.store import Store
 from crawler.items import Offer, PageVisit, ServiceClaim
 
@@ -48,3 +51,64 @@ def stored_run(
     store.add_items(run_id, visits + items)
     store.finish_run(run_id, finish_channels(store, run_id))
     return store, run_id
+
+
+CHANNELS = (("webshop", "webshop"), ("website", "website"))
+
+
+def price_finding(name: str, shop: str, site: str, **subject: Any) -> Finding:
+    """A price_mismatch between webshop and website, shaped as the rule type makes it."""
+    low, high = sorted((float(shop), float(site)))
+    return Finding(
+        kind="price_mismatch",
+        rule="price-parity",
+        severity="high",
+        subject={"product": f"name:{name.lower()}", "name": name, **subject},
+        channels={
+            channel: {
+                "url": f"https://{channel}.example.fi/tuotteet/{name.lower().replace(' ', '-')}",
+                "value": f"{price} EUR",
+                "price": price,
+                "currency": "EUR",
+                "evidence": f"{price.replace('.', ',')} €",
+            }
+            for channel, price in (("webshop", shop), ("website", site))
+        },
+        message=f"{name}: prices differ by {high - low:.2f} EUR",
+        details={"difference": f"{high - low:.2f}", "currency": "EUR"},
+    )
+
+
+def missing_finding(service: str) -> Finding:
+    return Finding(
+        kind="missing_in_channel",
+        rule="service-presence",
+        severity="medium",
+        subject={"service": service, "label": service.replace("_", " ").capitalize()},
+        channels={
+            "website": {"url": "https://website.example.fi/palvelut", "value": "described"},
+            "webshop": {"url": None, "value": "missing", "evidence": "not found on 8 pages"},
+        },
+        message=f"{service} is described on website but not on webshop",
+    )
+
+
+def checked_run(
+    store: Store,
+    findings: list[Finding],
+    waived: dict[str, dict[str, Any]] | None = None,
+    status: str = "complete",
+) -> int:
+    """A finished, checked run holding these findings; statuses set against the previous run."""
+    run_id = store.start_run("Retkiaitta", CHANNELS, "omnicheck.yml", "abc123", "0.1.0")
+    for channel, _ in CHANNELS:
+        store.set_channel_completeness(run_id, channel, status == "complete", "8 fetched")
+    store.finish_run(run_id, status)
+    rows = [finding.to_dict() for finding in findings]
+    for row in rows:
+        if row["fingerprint"] in (waived or {}):
+            row["status"], row["waiver"] = "waived", (waived or {})[row["fingerprint"]]
+    baseline: Baseline | None = previous_baseline(store, run_id)
+    mark_statuses(rows, baseline)
+    store.save_findings(run_id, rows)
+    return run_id

@@ -61,6 +61,7 @@ class Site:
             "run", "--format", "json", "--output", str(report), *args, cwd=self.folder
         )
         assert "Traceback" not in result.stderr, result.stderr
+        assert "webshop: 4 pages, 0 failed, 3 offers — done\n" in result.stderr  # quiet CI log
         return result.returncode, json.loads(report.read_text(encoding="utf-8"))
 
     def cli(self, *args: str) -> tuple[int, str]:
@@ -78,7 +79,9 @@ def by_subject(report: dict) -> dict[str, dict]:
     return {finding["subject"]["name"]: finding for finding in report["findings"]}
 
 
-def test_a_changed_price_is_one_new_finding_that_fails_ci_until_waived(site: Site) -> None:
+def test_a_changed_price_is_one_new_finding_that_fails_ci_until_waived(
+    site: Site, http_receiver: tuple[str, list[dict]]
+) -> None:
     code, first = site.run("--fail-on", "new")
     assert code == ExitCode.FINDINGS
     assert {(f["subject"]["name"], f["status"]) for f in first["findings"]} == {
@@ -86,7 +89,8 @@ def test_a_changed_price_is_one_new_finding_that_fails_ci_until_waived(site: Sit
     }
 
     site.set_price("website", "retkituoli.html", "49.90", "44.90")
-    code, second = site.run("--fail-on", "new")
+    address, received = http_receiver
+    code, second = site.run("--fail-on", "new", "--notify", f"json://{address}/omnicheck")
     findings = by_subject(second)
     assert [f["subject"]["name"] for f in second["findings"] if f["status"] == "new"] == [
         "Retkituoli Kevyt"
@@ -94,6 +98,9 @@ def test_a_changed_price_is_one_new_finding_that_fails_ci_until_waived(site: Sit
     assert findings["Otsalamppu 300"]["status"] == "persisting"
     assert second["baseline_run"] == first["run"]["id"]
     assert code == ExitCode.FINDINGS
+    [alert] = [json.loads(request["body"]) for request in received]
+    assert alert["title"] == "omnicheck Historia: 1 new finding"
+    assert "Retkituoli Kevyt" in alert["message"] and "Otsalamppu" not in alert["message"]
 
     new = findings["Retkituoli Kevyt"]["fingerprint"]
     code, output = site.cli("diff", "--json")

@@ -49,7 +49,8 @@ padding:.35rem .5rem;border-bottom:1px solid #dde}th{background:#f3f4f8;white-sp
 .status-persisting{background:#fff1d6;color:#8a5300}.status-waived{background:#e8e8ec;color:#444}
 .status-resolved{background:#dff5e3;color:#1c6b35}
 ul.channels{margin:0;padding-left:1rem}q{color:#445;font-style:italic}
-code{font-size:.85em}.incomplete{color:#9b1c1c;font-weight:600}
+code{font-size:.85em;word-break:break-all}td a{overflow-wrap:anywhere}
+.incomplete{color:#9b1c1c;font-weight:600}
 """
 
 SCRIPT = """

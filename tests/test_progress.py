@@ -1,0 +1,75 @@
+"""Crawl progress: redrawn in place on a terminal, one line per channel in CI logs."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from checker.progress import CrawlProgress
+from crawler.items import Offer, PageVisit
+from tests.conftest import ROOT
+
+
+def feed(progress: CrawlProgress) -> None:
+    for channel in ("webshop", "website"):
+        progress.counts[channel] = Counter()
+    progress.record("webshop", PageVisit(channel="webshop", url="https://x/1"))
+    progress.record("webshop", PageVisit(channel="webshop", url="https://x/2", ok=False))
+    progress.record("webshop", Offer(channel="webshop", url="https://x/1"))
+    progress.record("website", PageVisit(channel="website", url="https://y/1"))
+
+
+def test_off_a_terminal_each_channel_writes_one_line_when_it_ends() -> None:
+    stream = io.StringIO()
+    progress = CrawlProgress(stream)
+    feed(progress)
+    assert stream.getvalue() == ""
+    progress.close("webshop", "finished")
+    progress.close("website", "closespider_timeout")
+    progress.end()
+    assert stream.getvalue() == (
+        "webshop: 1 pages, 1 failed, 1 offers — done\n"
+        "website: 1 pages, 0 failed, 0 offers — closespider_timeout\n"
+    )
+
+
+def test_on_a_terminal_the_line_is_redrawn_and_fits_the_width() -> None:
+    progress = CrawlProgress(io.StringIO(), live=True)
+    feed(progress)
+    progress.close("webshop", "finished")
+    assert progress.line(200) == "webshop 1 pages 1 offers ✓ · website 1 pages 0 offers"
+    assert progress.line(30) == "webshop 1 pages 1 offers ✓ ·…"
+    assert progress.stream.getvalue().startswith("\r\x1b[Kwebshop")
+
+
+@pytest.mark.slow
+def test_a_crawl_on_a_terminal_shows_live_progress() -> None:
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "checker", "demo", "--format", "json"],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
+        cwd=Path(ROOT),
+    )
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    assert process.wait(timeout=120) == 0
+    last = output.decode().split("\r\x1b[K")[-1]
+    assert re.match(r"webshop [1-9]\d* pages \d+ offers ✓ · website [1-9]\d* pages", last), last

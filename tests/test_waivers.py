@@ -1,0 +1,107 @@
+"""Waivers file: validated with file:line:key errors, edited as text, applied by date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from checker.config import ConfigError
+from checker.waivers import Waiver, add_waiver, apply_waivers, load_waivers
+
+TODAY = dt.date(2025, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("waivers: 3\n", "w.yml:1: waivers: expected a list of waivers"),
+        ("waiver: []\n", "w.yml:1: waiver: unknown key (expected `waivers:`)"),
+        (
+            "waivers:\n  - reason: x\n",
+            "w.yml:2: waivers[0].fingerprint: expected a finding's fingerprint, e.g. "
+            "a25ba2ddd918baf9",
+        ),
+        (
+            "waivers:\n  - fingerprint: a25ba2ddd918baf9\n",
+            "w.yml:2: waivers[0].reason: missing: say why this finding is accepted",
+        ),
+        (
+            "waivers:\n  - fingerprint: a25ba2ddd918baf9\n    reason: ok\n    until: soon\n",
+            "w.yml:4: waivers[0].until: 'soon' is not a date like 2026-01-31",
+        ),
+        (
+            "waivers:\n  - fingerprint: a25ba2ddd918baf9\n    reason: ok\n    by: me\n",
+            "w.yml:4: waivers[0].by: unknown key (expected one of added, fingerprint, reason, "
+            "subject, until)",
+        ),
+        (
+            "waivers:\n  - {fingerprint: a25ba2ddd918baf9, reason: a}\n"
+            "  - {fingerprint: a25ba2ddd918baf9, reason: b}\n",
+            "w.yml:3: waivers[1].fingerprint: a25ba2ddd918baf9 is already waived by waivers[0]",
+        ),
+        ("waivers: [\n", "w.yml:2: malformed YAML"),
+    ],
+)
+def test_bad_waivers_name_file_line_and_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, error: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("w.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_waivers(Path("w.yml"))
+    assert str(raised.value).startswith(error)
+
+
+def test_a_missing_or_empty_file_waives_nothing(tmp_path: Path) -> None:
+    assert load_waivers(tmp_path / "none.yml") == []
+    (tmp_path / "empty.yml").write_text("# nothing yet\n", encoding="utf-8")
+    assert load_waivers(tmp_path / "empty.yml") == []
+
+
+def test_waivers_apply_through_their_last_day_then_expire() -> None:
+    waivers = [Waiver("aaaaaa01", "campaign", until=TODAY), Waiver("aaaaaa02", "forever")]
+    findings = [{"fingerprint": f"aaaaaa0{n}", "status": "new"} for n in (1, 2, 3)]
+    apply_waivers(findings, waivers, TODAY)
+    assert [f["status"] for f in findings] == ["waived", "waived", "new"]
+
+    later = [{"fingerprint": f"aaaaaa0{n}", "status": "new"} for n in (1, 2)]
+    apply_waivers(later, waivers, TODAY + dt.timedelta(days=1))
+    assert [f["status"] for f in later] == ["new", "waived"]
+    assert later[0]["waiver_expired"] == {
+        "reason": "campaign",
+        "until": "2025-11-23",
+        "added": None,
+    }
+
+
+def test_adding_keeps_comments_and_replacing_keeps_one_entry(tmp_path: Path) -> None:
+    path = tmp_path / "waivers.yml"
+    path.write_text(
+        "# reviewed by pricing, see ticket 42\nwaivers:\n"
+        "  - fingerprint: aaaaaa01\n    reason: 'colon: kept'\n  # keep this note\n",
+        encoding="utf-8",
+    )
+    assert add_waiver(path, Waiver("bbbbbb02", "second", TODAY, TODAY, "Retkituoli")) == "added"
+    assert add_waiver(path, Waiver("aaaaaa01", "reworded", None, TODAY)) == "replaced"
+    assert path.read_text(encoding="utf-8") == (
+        "# reviewed by pricing, see ticket 42\nwaivers:\n"
+        "  - fingerprint: aaaaaa01\n    reason: reworded\n    added: 2025-11-23\n"
+        "  # keep this note\n"
+        "  - fingerprint: bbbbbb02\n    reason: second\n    until: 2025-11-23\n"
+        "    added: 2025-11-23\n    subject: Retkituoli\n"
+    )
+    assert [(w.fingerprint, w.reason) for w in load_waivers(path)] == [
+        ("aaaaaa01", "reworded"),
+        ("bbbbbb02", "second"),
+    ]
+
+
+def test_the_first_waiver_creates_the_file_with_a_header(tmp_path: Path) -> None:
+    path = tmp_path / "waivers.yml"
+    add_waiver(path, Waiver("cccccc03", "Jäsenhinta: tarkoituksella"))
+    assert path.read_text(encoding="utf-8").endswith(
+        "waivers:\n  - fingerprint: cccccc03\n    reason: 'Jäsenhinta: tarkoituksella'\n"
+    )
+    assert load_waivers(path)[0].reason == "Jäsenhinta: tarkoituksella"
