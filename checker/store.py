@@ -425,7 +425,8 @@ class Store:
                 f["message"],
                 dumps(f["subject"]),
                 dumps(f["channels"]),
-                dumps(f),
+                # the rule's own order of channels (e.g. who has it, then who lacks it)
+                json.dumps(f, ensure_ascii=False, default=_json_default),
             )
             for f in findings
         ]

@@ -73,7 +73,8 @@ def _table(sheet: Worksheet, columns: tuple[str, ...], rows: Iterable[list[Any]]
         cell.font = Font(bold=True)
     for values in rows:
         sheet.append(values)
-        for cell in sheet[sheet.max_row]:
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = TYPE_STRING  # crawled "=..." stays text, never a formula
     sheet.freeze_panes = "A2"
