@@ -105,3 +105,39 @@ def test_the_first_waiver_creates_the_file_with_a_header(tmp_path: Path) -> None
         "waivers:\n  - fingerprint: cccccc03\n    reason: 'Jäsenhinta: tarkoituksella'\n"
     )
     assert load_waivers(path)[0].reason == "Jäsenhinta: tarkoituksella"
+
+
+def test_waive_refuses_what_it_cannot_write_or_find(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from checker.cli import cli
+    from checker.store import Store
+    from tests.factories import checked_run, price_finding
+
+    config = tmp_path / "omnicheck.yml"
+    channels = (
+        "channels:\n  - name: shop\n    kind: webshop\n    start_urls: [http://127.0.0.1:9/]\n"
+    )
+    config.write_text(channels, encoding="utf-8")
+    database = tmp_path / "omnicheck.db"
+    checked_run(Store(database), [price_finding("Otsalamppu 300", "34.90", "29.90")])
+
+    def waive(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["waive", *args, "-c", str(config), "--db", str(database)])
+        return result.exit_code, result.output
+
+    assert waive("abcdef12", "--reason", "x") == (
+        2,
+        f"error: {config}: waivers: missing; add a line such as `waivers: waivers.yml`\n",
+    )
+    config.write_text(channels + "waivers: waivers.yml\n", encoding="utf-8")
+    assert waive("abcdef12", "--reason", "x") == (
+        2,
+        f"error: {database}: no finding with fingerprint 'abcdef12' "
+        "(fingerprints are listed by `omnicheck report`)\n",
+    )
+    assert waive("abcdef12", "--reason", "x", "--until", "2020-01-01") == (
+        2,
+        "error: --until 2020-01-01: that day has passed; give a later date\n",
+    )
+    assert not (tmp_path / "waivers.yml").exists()
