@@ -152,13 +152,7 @@ def render(report: Report) -> str:
 
 
 def _incomplete(report: Report) -> str:
-    if not report.incomplete:
-        return ""
-    names = ", ".join(escape(name) for name in report.incomplete)
-    return (
-        f'<p class="incomplete">Incomplete crawl: {names}. Nothing is reported missing from '
-        "these channels, because an incomplete crawl is not evidence of absence.</p>"
-    )
+    return "".join(f'<p class="incomplete">{escape(notice)}</p>' for notice in report.notices)
 
 
 def _by_kind(report: Report) -> str:
