@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from checker import __version__
-from checker.config import Config, ConfigError, load_config
+from checker.config import Config, ConfigError, LinkSettings, load_config
 from checker.exitcodes import ExitCode
 from checker.reports import BINARY_FORMATS, FORMATS, Report, build_report, render
 from checker.store import Store, StoreError
@@ -418,6 +418,67 @@ def extract(location: str, config_path: Path | None, channel: str | None, as_jso
     )
 
 
+@cli.command()
+@click.option(
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="OMNICHECK_CONFIG",
+    help="Take links.threshold and links.overrides from this configuration.",
+)
+@db_option
+@click.option("--run", "run_id", type=int, help="Run to link (default: the latest).")
+@click.option(
+    "--channel", "channels", multiple=True, help="Only these channels (repeatable, two or more)."
+)
+@click.option("--unlinked", is_flag=True, help="Show only the offers that could not be linked.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@friendly_errors
+def links(
+    config_path: Path | None,
+    db_path: Path,
+    run_id: int | None,
+    channels: tuple[str, ...],
+    unlinked: bool,
+    as_json: bool,
+) -> None:
+    """Link a stored run's products across channels: what was linked, how, and what was not.
+
+    Each offer shows the method that linked it (gtin, sku, mpn, url, name
+    with its score, override) and the links are stored for the run. Offers
+    not linked to any other chosen channel are listed at the end.
+
+    \b
+    Example:
+      omnicheck links --db omnicheck.db
+      omnicheck links -c omnicheck.yml --channel webshop --channel instagram --unlinked
+    """
+    from checker.engine import link_run
+    from checker.linking.explain import describe_listing, list_links
+
+    settings = load_config(config_path).links if config_path else LinkSettings()
+    if len(channels) == 1:
+        raise UsageProblem("--channel: name two or more channels to compare (or none for all)")
+    store = Store(db_path, create=False)
+    run = store.run(run_id)
+    known = {channel["channel"] for channel in store.channels(run["id"])}
+    for name in channels:
+        if name not in known:
+            raise UsageProblem(f"--channel {name}: run {run['id']} has {', '.join(sorted(known))}")
+    products = link_run(store, run["id"], settings.threshold, settings.overrides)
+    listing = list_links(products, list(channels) or None)
+    if settings.overrides is not None:
+        listing.unmatched_overrides = settings.overrides.unmatched
+    if as_json:
+        data = listing.to_dict()
+        if unlinked:
+            data.pop("linked")
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(describe_listing(listing, unlinked_only=unlinked), nl=False)
+
+
 @cli.command(name="rules")
 @click.argument("rule_type", required=False)
 def rules_command(rule_type: str | None) -> None:
@@ -555,7 +616,9 @@ def _check_and_report(
         store,
         run_id,
         _rules(config),
+        threshold=config.links.threshold,
         services=_services(config),
+        overrides=config.links.overrides,
         baseline=load_baseline(baseline, store) if baseline else None,
         waivers=load_waivers(config.waivers) if config.waivers else [],
     )

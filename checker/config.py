@@ -87,6 +87,14 @@ class Channel:
 
 
 @dataclass
+class LinkSettings:
+    """``links:`` — how sure a name match must be, and the file of a person's corrections."""
+
+    threshold: float = 88.0
+    overrides: Any = None  # checker.linking.overrides.Overrides, read and checked on load
+
+
+@dataclass
 class Config:
     path: Path
     name: str
@@ -97,6 +105,7 @@ class Config:
     waivers: Path | None = None
     crawl: dict[str, Any] = field(default_factory=dict)
     completeness: float = DEFAULT_COMPLETENESS
+    links: LinkSettings = field(default_factory=lambda: LinkSettings())
     digest: str = ""
     lines: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -120,7 +129,18 @@ class Config:
         return self.lines.get(key)
 
 
-TOP_KEYS = {"name", "currency", "locale", "channels", "rules", "waivers", "crawl", "completeness"}
+TOP_KEYS = {
+    "name",
+    "currency",
+    "locale",
+    "channels",
+    "rules",
+    "waivers",
+    "crawl",
+    "completeness",
+    "links",
+}
+LINK_KEYS = {"threshold", "overrides"}
 CHANNEL_KEYS = {
     "name",
     "kind",
@@ -251,9 +271,37 @@ class _Validator:
             crawl=crawl,
             completeness=self.share(data.get("completeness"), "completeness")
             or DEFAULT_COMPLETENESS,
+            links=self.links(data.get("links")),
             digest=hashlib.sha256(text.encode()).hexdigest()[:16],
             lines=self.lines,
         )
+
+    def links(self, value: Any) -> LinkSettings:
+        if value is None:
+            return LinkSettings()
+        if not isinstance(value, dict):
+            raise self.fail(
+                "links", "expected a mapping, e.g. {threshold: 88, overrides: links.yml}"
+            )
+        self.unknown_keys(value, LINK_KEYS, "links")
+        threshold = value.get("threshold", LinkSettings.threshold)
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+            raise self.fail(
+                "links.threshold", f"expected a number from 0 to 100, got {threshold!r}"
+            )
+        if not 0 < threshold <= 100:
+            raise self.fail("links.threshold", f"{threshold} is not between 0 and 100")
+        overrides = value.get("overrides")
+        if overrides is None:
+            return LinkSettings(float(threshold))
+        if not isinstance(overrides, str) or not overrides.strip():
+            raise self.fail("links.overrides", "expected a path to a YAML file, e.g. links.yml")
+        from checker.linking.overrides import load_overrides
+
+        path = self.path.parent / overrides
+        if not path.is_file():
+            raise self.fail("links.overrides", f"{str(path)!r}: no such file")
+        return LinkSettings(float(threshold), load_overrides(path))
 
     def channel(self, data: Any, key: str) -> Channel:
         if not isinstance(data, dict):

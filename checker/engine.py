@@ -15,6 +15,8 @@ from typing import Any
 from checker.findings import Finding
 from checker.history import Baseline, mark_statuses, previous_baseline
 from checker.link import DEFAULT_THRESHOLD, Product, link_offers
+from checker.linking.explain import explain_links
+from checker.linking.overrides import Overrides
 from checker.mentions import attach_mentions, read_mentions, run_day
 from checker.rule_types import RuleType, RunView
 from checker.store import Store
@@ -36,6 +38,25 @@ class CheckResult:
         return [c["channel"] for c in self.channels if not c["complete"]]
 
 
+def link_run(
+    store: Store,
+    run_id: int,
+    threshold: float = DEFAULT_THRESHOLD,
+    overrides: Overrides | None = None,
+) -> list[Product]:
+    """Link a stored run's offers into products and store how each offer was linked."""
+    products = link_offers(store.offers(run_id), threshold=threshold, overrides=overrides)
+    store.save_links(
+        run_id,
+        [
+            (offer["id"], product.key, *product.methods.get(offer["id"], ("alone", None)))
+            for product in products
+            for offer in product.offers
+        ],
+    )
+    return products
+
+
 def check_run(
     store: Store,
     run_id: int,
@@ -45,21 +66,13 @@ def check_run(
     baseline: Baseline | None = None,
     waivers: list[Waiver] | None = None,
     today: dt.date | None = None,
+    overrides: Overrides | None = None,
 ) -> CheckResult:
     """Check a stored run; ``services`` are those rule packs add (for their labels) and
     ``baseline`` defaults to the previous complete checked run."""
     run = store.run(run_id)
     channels = store.channels(run_id)
-    offers = store.offers(run_id)
-    products = link_offers(offers, threshold=threshold)
-    store.save_links(
-        run_id,
-        [
-            (offer["id"], product.key, *product.methods.get(offer["id"], ("alone", None)))
-            for product in products
-            for offer in product.offers
-        ],
-    )
+    products = link_run(store, run_id, threshold, overrides)
     social = {c["channel"] for c in channels if c["kind"] == "social"}
     mentions = read_mentions(products, store.posts(run_id), run_day(run), social)
     attach_mentions(mentions)
@@ -75,6 +88,7 @@ def check_run(
     findings: list[Finding] = []
     for rule in rules:
         findings.extend(rule.check(view))
+    explain_links(findings, products)
     if baseline is None:
         baseline = previous_baseline(store, run_id)
     rows = [finding.to_dict() for finding in findings]

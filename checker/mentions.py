@@ -21,12 +21,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from checker.link import NameKey, Product, name_key
+from checker.link import NameKey, Product, name_key, vocabulary
 from crawler.extraction.campaigns import post_state
 from crawler.extraction.posts import (
     AvailabilityMention,
@@ -35,7 +34,6 @@ from crawler.extraction.posts import (
     price_mentions,
     sentence_spans,
 )
-from crawler.extraction.vocabulary import load_vocabulary
 
 WORD = re.compile(r"[^\W_]+(?:[.,]\d+)?")
 PREFIX = 4
@@ -74,9 +72,9 @@ class Mention:
         return self.availability[0] if len(found) == 1 else None
 
 
-@cache
-def _qualifiers() -> frozenset[str]:
-    return frozenset(str(word).lower() for word in load_vocabulary("linking")["qualifiers"])
+def _qualifiers() -> dict[str, str]:
+    """Qualifier spellings and their meaning ("lasten" → "junior"), as the linker reads them."""
+    return vocabulary().qualifiers
 
 
 def run_day(run: dict[str, Any]) -> date:
@@ -178,7 +176,8 @@ def _fit(words: list[Token], position: int, key: NameKey) -> float | None:
         if words[after].measure and not key.measures:
             return None
     for neighbour in neighbours:
-        if neighbour.text in _qualifiers() and neighbour.text not in key.qualifiers:
+        meaning = _qualifiers().get(neighbour.text)
+        if meaning is not None and meaning not in key.qualifiers:
             return None
     written = " ".join(w.text for w in window)
     return round(float(fuzz.ratio(written, key.text)), 1)

@@ -46,6 +46,8 @@ class Overrides:
     path: Path
     join: list[list[Selector]] = field(default_factory=list)
     apart: list[list[Selector]] = field(default_factory=list)
+    # Selectors that matched no offer in the last run applied: a product gone, or a typo.
+    unmatched: list[Selector] = field(default_factory=list)
 
     def apply(self, offers: list[dict[str, Any]], groups: Groups) -> list[Selector]:
         """Install the apart entries, join the join entries; the selectors nothing matched."""
@@ -66,6 +68,7 @@ class Overrides:
             for item in members[1:]:
                 if not groups.kept_apart(members[0], item):
                     groups.join(members[0], item, ("override", None))
+        self.unmatched = unmatched
         return unmatched
 
 
