@@ -92,7 +92,11 @@ def test_missing_in_channel_names_where_the_service_is_and_is_not(tmp_path: Path
     ]
     [finding] = findings(tmp_path, items, [MissingInChannel("service-presence", "medium")])
     assert finding["kind"] == "missing_in_channel"
-    assert finding["subject"] == {"service": "click_and_collect", "label": "Click & collect"}
+    assert finding["subject"] == {
+        "service": "click_and_collect",
+        "label": "Click & collect",
+        "link": {"website": {"method": "service_vocabulary", "score": None}},
+    }
     assert finding["channels"]["website"]["evidence"] == sentence
     assert finding["channels"]["website"]["url"] == "https://website.example.fi/palvelut"
     assert finding["channels"]["webshop"] == {

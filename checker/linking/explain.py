@@ -2,8 +2,8 @@
 
 Every finding's subject gets ``link``: for each of its channels, the method that tied that
 channel's offer to the product (``gtin``, ``sku``, ``mpn``, ``url``, ``name`` with its score,
-``override``, or ``alone``), or for a service, ``service_vocabulary`` (claims are the same service
-when ``rules/vocab/services.yml`` reads them so).
+``override``, or ``alone``), or for a service, ``service_vocabulary`` on each channel that
+describes it (claims are the same service when ``rules/vocab/services.yml`` reads them so).
 """
 
 from __future__ import annotations
@@ -25,7 +25,11 @@ def explain_links(findings: list[Finding], products: list[Product]) -> None:
     for finding in findings:
         subject = finding.subject
         if "service" in subject:
-            subject["link"] = {channel: dict(SERVICE_LINK) for channel in finding.channels}
+            subject["link"] = {
+                channel: dict(SERVICE_LINK)
+                for channel, seen in finding.channels.items()
+                if seen.get("value") != "missing"
+            }
             continue
         product = by_key.get(subject.get("product", ""))
         if product is not None:
