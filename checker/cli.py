@@ -385,15 +385,20 @@ def serve(db_path: Path, host: str, port: int) -> None:
     serve_database(db_path, host, port)
 
 
+def optional_config_option(help_text: str) -> Callable[[F], F]:
+    """``--config`` for commands that work without one and read some settings from it."""
+    return click.option(  # type: ignore[return-value]
+        "--config",
+        "-c",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
 @cli.command()
 @click.argument("location")
-@click.option(
-    "--config",
-    "-c",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read with this configuration's currency, locale and selectors.",
-)
+@optional_config_option("Read with this configuration's currency, locale and selectors.")
 @click.option("--channel", help="Channel whose selectors to use (with --config).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @friendly_errors
@@ -419,14 +424,7 @@ def extract(location: str, config_path: Path | None, channel: str | None, as_jso
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "-c",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="OMNICHECK_CONFIG",
-    help="Take links.threshold and links.overrides from this configuration.",
-)
+@optional_config_option("Take links.threshold and links.overrides from this configuration.")
 @db_option
 @click.option("--run", "run_id", type=int, help="Run to link (default: the latest).")
 @click.option(
