@@ -46,7 +46,7 @@ def measure(count: int) -> dict[str, float]:
     linked = link_offers(rows)
     linking = time.perf_counter() - started
     view = RunView(
-        run={"id": 1, "name": "benchmark"},
+        run={"id": 1, "name": "benchmark", "started": "2026-11-23T08:00:00+00:00"},
         channels={
             name: {"channel": name, "kind": kind, "complete": 1, "pages": count}
             for name, kind in CHANNELS
