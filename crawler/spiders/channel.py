@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
-from w3lib.url import canonicalize_url
 
 from crawler.extraction import extract_page, require_currency
 from crawler.items import PageVisit
@@ -132,9 +131,12 @@ class ChannelSpider(ChannelSpiderBase):
             yield scrapy.Request(url, callback=self.parse, errback=self.failed)
 
     def links(self, response: Response, hrefs: list[str]) -> Iterator[str]:
+        """The page's wanted links, once each. Scrapy's duplicate filter compares canonical
+        URLs across the crawl, so a cheap join here is enough (canonicalising every link of
+        every page twice was a tenth of the crawl's time)."""
         seen: set[str] = set()
         for href in hrefs:
-            url = canonicalize_url(urljoin(response.url, href.strip()), keep_fragments=False)
+            url = urldefrag(urljoin(response.url, href.strip())).url
             if url in seen or not url.startswith(("http://", "https://")):
                 continue
             seen.add(url)

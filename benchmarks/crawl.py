@@ -1,0 +1,227 @@
+"""Crawl benchmark: omnicheck's crawl against a bare link-following Scrapy spider, same site.
+
+Generates a shop (``benchmarks/shop.py``) in memory, serves it on 127.0.0.1 from its own process,
+then runs in separate subprocesses, with the same Scrapy settings:
+
+  bare       a spider that only follows links (and the sitemap), storing nothing
+  omnicheck  ``checker.crawl.crawl``: the same pages, extracted and stored in SQLite
+
+and prints pages/s of both, their ratio, each child's peak memory (ru_maxrss from wait4), and
+the median time ``extract_page`` takes per page on the same pages. ``--memory-check`` crawls a
+ten times larger shop with omnicheck as well and prints the ratio of peak memory.
+
+    python benchmarks/crawl.py --products 2000 --repeat 3
+    python benchmarks/crawl.py --products 1000 --memory-check
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from shop import generate_shop, serve_forever  # noqa: E402
+
+# Both crawls run with these on top of crawler/settings.py: full speed against our own server.
+SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "LOG_LEVEL": "ERROR",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--products", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of both crawls")
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="server's seconds before each answer"
+    )
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--memory-check", action="store_true", help="also crawl 10x the shop")
+    parser.add_argument("--child", choices=["bare", "omnicheck"], help=argparse.SUPPRESS)
+    parser.add_argument("--base", help=argparse.SUPPRESS)
+    parser.add_argument("--settings", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        result = CHILDREN[args.child](args.base, json.loads(args.settings))
+        print(json.dumps(result))
+        return
+    settings = {**SETTINGS, **dict(item.split("=", 1) for item in args.set)}
+    print(f"shop: {args.products} products; settings: {settings}; latency {args.latency}s")
+    rounds = []
+    with served(args.products, args.latency) as base:
+        for number in range(args.repeat):
+            order = ["bare", "omnicheck"] if number % 2 == 0 else ["omnicheck", "bare"]
+            result = {kind: run_child(kind, base, settings) for kind in order}
+            ratio = result["omnicheck"]["rate"] / result["bare"]["rate"]
+            rounds.append({**result, "ratio": ratio})
+            print(
+                f"round {number + 1}: bare {describe(result['bare'])} | omnicheck"
+                f" {describe(result['omnicheck'])} | ratio {ratio:.2f}",
+                flush=True,
+            )
+        extraction = extraction_times(base, args.products)
+    ratios = [r["ratio"] for r in rounds]
+    print(
+        f"ratio omnicheck/bare pages/s: median {statistics.median(ratios):.2f}"
+        f" (min {min(ratios):.2f}, max {max(ratios):.2f}, {len(ratios)} rounds)"
+    )
+    print(
+        f"extraction per page: median {statistics.median(extraction):.2f} ms,"
+        f" p90 {statistics.quantiles(extraction, n=10)[-1]:.2f} ms ({len(extraction)} pages)"
+    )
+    if args.memory_check:
+        small = rounds[0]["omnicheck"]
+        with served(args.products * 10, args.latency) as base:
+            large = run_child("omnicheck", base, settings)
+        print(
+            f"memory: {small['pages']} pages {small['rss_mb']:.0f} MB,"
+            f" {large['pages']} pages {large['rss_mb']:.0f} MB,"
+            f" ratio {large['rss_mb'] / small['rss_mb']:.2f}"
+        )
+
+
+def describe(result: dict[str, Any]) -> str:
+    return (
+        f"{result['pages']} pages {result['seconds']:.1f}s {result['rate']:.0f} pages/s"
+        f" {result['rss_mb']:.0f} MB"
+    )
+
+
+class served:
+    """The generated shop, served from its own process for the duration of a ``with``."""
+
+    def __init__(self, products: int, latency: float) -> None:
+        self.pages = generate_shop(products)
+        self.latency = latency
+
+    def __enter__(self) -> str:
+        self.folder = tempfile.TemporaryDirectory(prefix="omnicheck-bench-")
+        port_file = os.path.join(self.folder.name, "port")
+        self.process = multiprocessing.Process(
+            target=serve_forever, args=(self.pages, port_file, self.latency), daemon=True
+        )
+        self.process.start()
+        while not os.path.exists(port_file) or not Path(port_file).read_text():
+            time.sleep(0.05)
+        self.base = f"http://127.0.0.1:{Path(port_file).read_text()}"
+        return self.base
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        self.process.join()
+        self.folder.cleanup()
+
+
+def run_child(kind: str, base: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """Run one crawl in a fresh process; its own figures plus its peak RSS from wait4."""
+    command = [sys.executable, __file__, "--child", kind, "--base", base]
+    command += ["--settings", json.dumps(settings)]
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, env=environment, cwd=ROOT)
+    assert process.stdout is not None
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{kind} crawl failed with exit code {process.returncode}")
+    result = json.loads(output.decode().strip().splitlines()[-1])
+    result["rss_mb"] = usage.ru_maxrss / 1024
+    result["rate"] = result["pages"] / result["seconds"]
+    return result
+
+
+def crawl_bare(base: str, settings: dict[str, Any]) -> dict[str, Any]:
+    import scrapy
+    from scrapy.crawler import AsyncCrawlerProcess
+    from scrapy.http import Response
+    from scrapy.settings import Settings
+    from scrapy.utils.sitemap import Sitemap
+
+    class BareSpider(scrapy.Spider):
+        name = "bare"
+        allowed_domains = ["127.0.0.1"]
+
+        async def start(self) -> AsyncIterator[Any]:
+            yield scrapy.Request(f"{base}/sitemap.xml", callback=self.parse_sitemap)
+            yield scrapy.Request(f"{base}/")
+
+        def parse_sitemap(self, response: Response) -> Iterator[Any]:
+            for entry in Sitemap(response.body):
+                yield scrapy.Request(entry["loc"])
+
+        def parse(self, response: Response) -> Iterator[Any]:
+            for href in response.xpath("//a/@href").getall():
+                yield response.follow(href)
+
+    scrapy_settings = Settings()
+    scrapy_settings.setmodule("crawler.settings", priority="project")
+    scrapy_settings.update(settings, priority="cmdline")
+    scrapy_settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+    process = AsyncCrawlerProcess(scrapy_settings)
+    crawler = process.create_crawler(BareSpider)
+    process.crawl(crawler)
+    started = time.perf_counter()
+    process.start()
+    seconds = time.perf_counter() - started
+    assert crawler.stats is not None
+    return {"pages": crawler.stats.get_value("response_received_count", 0), "seconds": seconds}
+
+
+def crawl_omnicheck(base: str, settings: dict[str, Any]) -> dict[str, Any]:
+    from checker.config import load_config
+    from checker.crawl import crawl
+    from checker.store import Store
+
+    folder = Path(tempfile.mkdtemp(prefix="omnicheck-bench-"))
+    config = folder / "omnicheck.yml"
+    config.write_text(
+        "name: Bench\ncurrency: EUR\nlocale: fi_FI\nchannels:\n"
+        f"  - name: webshop\n    kind: webshop\n    start_urls: ['{base}/']\n"
+        f"    sitemap_urls: ['{base}/sitemap.xml']\n",
+        encoding="utf-8",
+    )
+    store = Store(folder / "bench.db")
+    started = time.perf_counter()
+    run_id = crawl(load_config(config), store, settings)
+    seconds = time.perf_counter() - started
+    pages = store.db.execute("SELECT COUNT(*) FROM pages WHERE run_id = ?", [run_id]).fetchone()
+    offers = store.db.execute("SELECT COUNT(*) FROM offers WHERE run_id = ?", [run_id]).fetchone()
+    return {"pages": pages[0], "offers": offers[0], "seconds": seconds}
+
+
+def extraction_times(base: str, products: int) -> list[float]:
+    """Milliseconds ``extract_page`` takes on each of a sample of the shop's pages."""
+    from crawler.extraction import ExtractionOptions, extract_page
+
+    pages = generate_shop(products)
+    options = ExtractionOptions(channel="webshop", currency="EUR", locale="fi_FI")
+    sample = [path for path in pages if path.endswith((".html", "/"))][:500]
+    times = []
+    for path in sample:
+        body = pages[path].replace(b"{base}", base.encode())
+        started = time.perf_counter()
+        extract_page(body, base + path, options)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+CHILDREN = {"bare": crawl_bare, "omnicheck": crawl_omnicheck}
+
+if __name__ == "__main__":
+    main()
