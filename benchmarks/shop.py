@@ -9,9 +9,16 @@ keep-alive on asyncio, so the server is never what a crawl waits for.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import multiprocessing
+import os
 import random
+import tempfile
+import time
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 PER_PAGE = 24
 WORDS = [
@@ -209,3 +216,22 @@ def serve_forever(pages: dict[str, bytes], port_file: str, latency: float = 0.0)
             writer.close()
 
     asyncio.run(main())
+
+
+@contextlib.contextmanager
+def serve_shop(products: int, latency: float = 0.0) -> Iterator[str]:
+    """A generated shop served from its own process while the ``with`` lasts; yields its URL."""
+    pages = generate_shop(products)
+    with tempfile.TemporaryDirectory(prefix="omnicheck-shop-") as folder:
+        port_file = os.path.join(folder, "port")
+        process = multiprocessing.Process(
+            target=serve_forever, args=(pages, port_file, latency), daemon=True
+        )
+        process.start()
+        try:
+            while not os.path.exists(port_file) or not Path(port_file).read_text():
+                time.sleep(0.02)
+            yield f"http://127.0.0.1:{Path(port_file).read_text()}"
+        finally:
+            process.terminate()
+            process.join()

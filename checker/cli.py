@@ -132,6 +132,17 @@ def settings_option(command: F) -> F:
     )(command)
 
 
+def redis_option(command: F) -> F:
+    return click.option(
+        "--redis",
+        "redis_url",
+        metavar="URL",
+        envvar="OMNICHECK_REDIS",
+        help="Share the crawl with `omnicheck worker` processes through this Redis "
+        "(redis://host:6379/0); see docs/distributed.md.",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="omnicheck")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
@@ -196,6 +207,7 @@ def run(
     help="Continue the latest run if it was interrupted (Ctrl-C, SIGTERM): fetch what it "
     "still had queued, into the same run.",
 )
+@redis_option
 @friendly_errors
 def crawl(
     config_path: Path,
@@ -203,24 +215,30 @@ def crawl(
     settings: tuple[str, ...],
     channels: tuple[str, ...],
     resume: bool,
+    redis_url: str | None,
 ) -> None:
     """Crawl the channels into a new run in the database, without checking.
 
     Prints each channel's completeness. Exit codes: 0 every channel
     complete, 2 usage or configuration error, 3 a channel incomplete or
-    the crawl interrupted.
+    the crawl interrupted. With --redis, this process coordinates and
+    stores the crawl while `omnicheck worker` processes fetch the pages.
 
     \b
     Example:
       omnicheck crawl --config omnicheck.yml --db omnicheck.db -s DOWNLOAD_DELAY=1
       omnicheck crawl --resume    # after Ctrl-C: continue the interrupted run
+      omnicheck crawl -c omnicheck.yml -s CONCURRENT_REQUESTS=32 -s AUTOTHROTTLE_ENABLED=false
+      omnicheck crawl -c omnicheck.yml --redis redis://localhost:6379/0
     """
     config = load_config(config_path)
     for name in channels:
         config.channel(name)
     store = Store(db_path)
+    if resume and redis_url:
+        raise UsageProblem("--resume continues a local crawl; a crawl on Redis resumes by itself")
     resumed = _resumable(config, store, db_path, channels) if resume else None
-    run_id = _crawl(config, store, settings, list(channels) or None, resumed)
+    run_id = _crawl(config, store, settings, list(channels) or None, resumed, redis_url)
     for channel in store.channels(run_id):
         click.echo(f"{channel['channel']}: {channel['note'] or 'not finished'}")
     _stop_if_aborted(store, run_id)
@@ -540,6 +558,42 @@ def demo(fmt: str, output: Path | None, db_path: Path | None) -> None:
         store.close()
 
 
+@cli.command()
+@click.option(
+    "--redis",
+    "redis_url",
+    required=True,
+    metavar="URL",
+    envvar="OMNICHECK_REDIS",
+    help="The Redis that `omnicheck crawl --redis` coordinates through.",
+)
+@click.option(
+    "--wait",
+    type=float,
+    metavar="SECONDS",
+    help="Give up when no crawl is published within this time (default: wait).",
+)
+def worker(redis_url: str, wait: float | None) -> None:
+    """Fetch pages for the crawl that `omnicheck crawl --redis` coordinates.
+
+    A worker needs only Redis: it reads the channels and settings from the
+    coordinator, crawls until the crawl is done, and exits. Start as many as
+    you like, on one machine or many; see docs/distributed.md.
+
+    \b
+    Example:
+      omnicheck worker --redis redis://localhost:6379/0
+      omnicheck worker --redis redis://crawl-redis:6379/0 --wait 600
+    """
+    from checker.distributed import DistributedError, work
+
+    try:
+        job, fetched = work(redis_url, wait)
+    except DistributedError as error:
+        raise UsageProblem(str(error)) from None
+    click.echo(f"run {job['run']}: worker finished, {fetched} pages fetched")
+
+
 def _rules(config: Config) -> list[Any]:
     from checker.rulepacks import load_rules
 
@@ -558,6 +612,7 @@ def _crawl(
     settings: tuple[str, ...],
     channels: list[str] | None = None,
     resume: int | None = None,
+    redis_url: str | None = None,
 ) -> int:
     from checker.crawl import crawl as crawl_channels
     from checker.progress import CrawlProgress
@@ -568,7 +623,21 @@ def _crawl(
         if not separator or not name:
             raise UsageProblem(f"-s {item!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1")
         overrides[name.strip()] = value
-    return crawl_channels(config, store, overrides, channels, resume, CrawlProgress(sys.stderr))
+    if redis_url is None:
+        return crawl_channels(config, store, overrides, channels, resume, CrawlProgress(sys.stderr))
+    from checker.distributed import DistributedError, crawl_distributed
+
+    try:
+        return crawl_distributed(
+            config,
+            store,
+            redis_url,
+            overrides,
+            channels,
+            echo=lambda line: click.echo(line, err=True),
+        )
+    except DistributedError as error:
+        raise UsageProblem(str(error)) from None
 
 
 def _resumable(config: Config, store: Store, db_path: Path, channels: tuple[str, ...]) -> int:

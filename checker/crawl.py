@@ -19,7 +19,7 @@ from scrapy.settings import Settings
 
 from checker import __version__
 from checker.completeness import judge
-from checker.config import DEFAULT_COMPLETENESS, Config, ConfigError
+from checker.config import DEFAULT_COMPLETENESS, Channel, Config, ConfigError
 from checker.progress import CrawlProgress
 from checker.rulepacks import load_services
 from checker.store import Store
@@ -69,14 +69,7 @@ def crawl(
     With ``resume``, continue that aborted run instead: its channels, its saved queues.
     """
     if resume is None:
-        selected = [c for c in config.channels if not channels or c.name in channels]
-        run_id = store.start_run(
-            config.name,
-            [(c.name, c.kind) for c in selected],
-            str(config.path),
-            config.digest,
-            __version__,
-        )
+        run_id, selected = start_run(config, store, channels)
     else:
         selected = [config.channel(c["channel"]) for c in store.channels(resume)]
         run_id = resume
@@ -118,6 +111,21 @@ def crawl(
     if status != "aborted":
         shutil.rmtree(jobs, ignore_errors=True)
     return run_id
+
+
+def start_run(
+    config: Config, store: Store, channels: list[str] | None = None
+) -> tuple[int, list[Channel]]:
+    """A new run of the configured channels (or the named ones): its id and its channels."""
+    selected = [c for c in config.channels if not channels or c.name in channels]
+    run_id = store.start_run(
+        config.name,
+        [(c.name, c.kind) for c in selected],
+        str(config.path),
+        config.digest,
+        __version__,
+    )
+    return run_id, selected
 
 
 def finish_channels(
