@@ -1,0 +1,96 @@
+"""Scrapy settings for a crawl: crawler/settings.py, then the config's `crawl:` key, then -s."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker.cli import cli
+from checker.config import load_config
+from checker.crawl import crawl_settings
+from tests.conftest import run_omnicheck
+
+CONFIG = """name: Shop
+channels:
+  - name: webshop
+    kind: webshop
+    start_urls: ["{base}/index.html"]
+crawl:
+{crawl}
+"""
+
+
+def write_config(folder: Path, crawl: str, base: str = "http://127.0.0.1:9") -> Path:
+    path = folder / "omnicheck.yml"
+    path.write_text(CONFIG.format(base=base, crawl=crawl), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("crawl", "overrides", "name", "expected"),
+    [
+        # Polite defaults stay when nothing says otherwise.
+        ("  {}", {}, "ROBOTSTXT_OBEY", True),
+        ("  {}", {}, "AUTOTHROTTLE_ENABLED", True),
+        ("  {}", {}, "CONCURRENT_REQUESTS_PER_DOMAIN", 8),
+        # The config's crawl: key lifts them...
+        ("  CONCURRENT_REQUESTS_PER_DOMAIN: 32", {}, "CONCURRENT_REQUESTS_PER_DOMAIN", 32),
+        ("  AUTOTHROTTLE_ENABLED: false", {}, "AUTOTHROTTLE_ENABLED", False),
+        # ...and -s beats the config, with text values as `scrapy crawl -s` gives them.
+        ("  DOWNLOAD_DELAY: 2", {"DOWNLOAD_DELAY": "0.25"}, "DOWNLOAD_DELAY", 0.25),
+        ("  ROBOTSTXT_OBEY: false", {"ROBOTSTXT_OBEY": "true"}, "ROBOTSTXT_OBEY", True),
+        ("  {}", {"AUTOTHROTTLE_ENABLED": "False"}, "AUTOTHROTTLE_ENABLED", False),
+        ("  {}", {"CONCURRENT_REQUESTS": "64"}, "CONCURRENT_REQUESTS", 64),
+        # Where items go is omnicheck's to say, whatever -s says.
+        ("  {}", {"OMNICHECK_RUN_ID": "99"}, "OMNICHECK_RUN_ID", 7),
+    ],
+)
+def test_settings_are_layered(
+    tmp_path: Path, crawl: str, overrides: dict[str, str], name: str, expected: object
+) -> None:
+    settings = crawl_settings(load_config(write_config(tmp_path, crawl)), "x.db", 7, overrides)
+    getter = {
+        bool: settings.getbool,
+        int: settings.getint,
+        float: settings.getfloat,
+    }[type(expected)]
+    assert getter(name) == expected
+
+
+def test_setting_without_a_value_is_a_usage_error(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "  {}")
+    result = CliRunner().invoke(
+        cli, ["crawl", "-c", str(config), "--db", str(tmp_path / "x.db"), "-s", "DOWNLOAD_DELAY"]
+    )
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: -s 'DOWNLOAD_DELAY': expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1\n"
+    )
+
+
+@pytest.mark.slow
+def test_config_and_option_reach_the_crawl(tmp_path: Path, http_server) -> None:
+    """robots.txt forbids one page: the config's crawl: key and -s decide whether it is read."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "robots.txt").write_text("User-agent: *\nDisallow: /private.html\n")
+    (site / "index.html").write_text('<html><body><a href="/private.html">x</a></body></html>')
+    (site / "private.html").write_text("<html><body><p>Sisäinen sivu.</p></body></html>")
+    base = http_server(site)
+    config = write_config(tmp_path, "  ROBOTSTXT_OBEY: false\n  AUTOTHROTTLE_ENABLED: false", base)
+
+    def private_page(*options: str) -> tuple[int, str | None]:
+        database = tmp_path / f"{len(options)}.db"
+        result = run_omnicheck("crawl", "-c", str(config), "--db", str(database), *options)
+        assert "Traceback" not in result.stderr, result.stderr
+        with sqlite3.connect(database) as connection:
+            return connection.execute(
+                "SELECT ok, reason FROM pages WHERE url LIKE '%/private.html'"
+            ).fetchone()
+
+    assert private_page() == (1, None)
+    ok, reason = private_page("-s", "ROBOTSTXT_OBEY=true")
+    assert ok == 0 and "robots.txt" in reason
