@@ -34,11 +34,23 @@ from crawler import items as item_types
 
 JOB_KEY = "omnicheck:job"
 
-# Take the oldest request and record it as this worker's claim, in one step.
+# Take the oldest request and record it as this worker's claim, in one step; none once the
+# crawl is over.
 CLAIM = """
+if redis.call('EXISTS', KEYS[3]) == 1 then return nil end
 local raw = redis.call('RPOP', KEYS[1])
 if raw then redis.call('HSET', KEYS[2], raw, ARGV[1]) end
 return raw
+"""
+# Queue a request unless its fingerprint was seen (or it must not be filtered) or the crawl is
+# over.
+ENQUEUE = """
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+if ARGV[2] == '1' or redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
+  redis.call('LPUSH', KEYS[1], ARGV[3])
+  return 1
+end
+return 0
 """
 # Store a finished request's items unless its claim was taken back (the worker was presumed
 # dead and the page is queued again): then the items would be stored twice.
@@ -87,9 +99,18 @@ class FifoRequestQueue(RedisQueue):
     def push(self, request: Request) -> None:
         self.server.lpush(self.key, self._encode_request(request))
 
-    def claim(self, claims_key: str) -> tuple[Request, bytes] | None:
-        raw = self.server.eval(CLAIM, 2, self.key, claims_key, time.time())
+    def claim(self, claims_key: str, done_key: str) -> tuple[Request, bytes] | None:
+        raw = self.server.eval(CLAIM, 3, self.key, claims_key, done_key, time.time())
         return None if raw is None else (self._decode_request(raw), raw)
+
+    def add(self, request: Request, seen: RFPDupeFilter, done_key: str) -> bool:
+        """Queue the request unless seen before; False when it was not queued."""
+        fingerprint = seen.request_fingerprint(request)
+        encoded = self._encode_request(request)
+        flag = "1" if request.dont_filter else "0"
+        return bool(
+            self.server.eval(ENQUEUE, 3, self.key, seen.key, done_key, fingerprint, flag, encoded)
+        )
 
     def clear(self) -> None:
         self.server.delete(self.key)
@@ -153,17 +174,15 @@ class DistributedScheduler(scrapy_redis.scheduler.Scheduler):
             request = request.replace(
                 callback=committing.function, errback=_unwrapped(request.errback)
             )
-        queued = request.dont_filter or not self.df.request_seen(request)
-        if queued:
-            self.queue.push(request)
-            if self.stats:
-                self.stats.inc_value("scheduler/enqueued/redis")
+        queued = self.queue.add(request, self.df, self.keys.done)
+        if queued and self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
         if committing is not None:
             self.commit(committing.claim, [])
         return queued
 
     def next_request(self) -> Request | None:
-        claimed = self.queue.claim(self.claims_key)
+        claimed = self.queue.claim(self.claims_key, self.keys.done)
         if claimed is None:
             return None
         request, raw = claimed
