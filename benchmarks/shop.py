@@ -1,9 +1,10 @@
 """A generated webshop for benchmarks: categories, paginated listings, product pages, a sitemap.
 
 Pages look like a real Nordic webshop's: a header with the category menu, breadcrumbs, schema.org
-JSON-LD, a struck-through old price on some products, related products, and a footer with the
-service promises every page repeats. ``serve_forever`` answers from memory with HTTP/1.1
-keep-alive on asyncio, so the server is never what a crawl waits for.
+JSON-LD, a struck-through old price on some products, related products, a footer with the
+service promises every page repeats, and the inline front-end state and icons that make a real
+product page weigh tens of kilobytes (about 45 KB here). ``serve_forever`` answers from memory
+with HTTP/1.1 keep-alive on asyncio, so the server is never what a crawl waits for.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 PER_PAGE = 24
+STATE_ENTRIES = 400  # about 40 KB of inline JSON per product page, as front-end shops carry
 WORDS = [
     "vaellus",
     "kevyt",
@@ -143,8 +145,23 @@ def _product_page(
         f'<img src="/kuvat/{product}.jpg" alt=""><section class="description">{paragraphs}'
         f"</section><h2>Katso myös</h2><ul>{related_html}</ul></main>"
     )
-    head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    head = f'<script type="application/ld+json">{json.dumps(data)}</script>' + _app_state(rng)
     return _html(_name(product), header, main, head)
+
+
+def _app_state(rng: random.Random) -> str:
+    """The bulk of a real shop page's bytes: the front-end framework's state and icons."""
+    state = [
+        {"id": rng.randrange(10**9), "label": " ".join(rng.sample(WORDS, 4)), "stock": rng.random()}
+        for _ in range(STATE_ENTRIES)
+    ]
+    icons = "".join(
+        f'<symbol id="i{n}"><path d="M{n} 0L{n + 5} 10L{n} 20Z"/></symbol>' for n in range(80)
+    )
+    return (
+        f"<script>window.__STATE__ = {json.dumps(state)};</script>"
+        f'<svg style="display:none">{icons}</svg>'
+    )
 
 
 def _listing_page(

@@ -13,6 +13,7 @@ from crawler.extraction.claims import ServiceVocabulary, extract_claims
 from crawler.extraction.offers import ExtractionOptions, extract_offers
 from crawler.extraction.page import ParsedPage
 from crawler.extraction.prices import currency_code, plausible
+from crawler.extraction.structured import structured_data
 from crawler.items import Offer, ProductAttribute, ServiceClaim
 
 
@@ -41,7 +42,9 @@ def extract_page(
 ) -> PageExtraction:
     options = options or ExtractionOptions()
     page = ParsedPage.from_html(html, url, encoding=encoding)
-    offers = extract_offers(page, options)
+    # Offers and attributes read the same structured data: extract it once.
+    data = structured_data(page)
+    offers = extract_offers(page, options, data)
     claims = extract_claims(
         page.text_blocks,
         options.channel,
@@ -52,7 +55,7 @@ def extract_page(
     )
     for offer in offers:
         _drop_unusable_price(offer, page.problems)
-    attributes = extract_attributes(page, options.channel) if offers else []
+    attributes = extract_attributes(page, options.channel, data=data) if offers else []
     return PageExtraction(
         url=url,
         title=page.title,

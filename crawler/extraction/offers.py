@@ -45,13 +45,17 @@ class ExtractionOptions:
     selectors: dict[str, str] = field(default_factory=dict)
 
 
-def extract_offers(page: ParsedPage, options: ExtractionOptions) -> list[Offer]:
+def extract_offers(
+    page: ParsedPage,
+    options: ExtractionOptions,
+    data: dict[str, list[dict[str, Any]]] | None = None,
+) -> list[Offer]:
     """All offers the page makes for its own products (never for related products).
 
     Each later source only fills what the earlier ones left open, so a product declared in
     JSON-LD without a price takes its price from OpenGraph, a selector or the page's markup.
     """
-    data = structured_data(page)
+    data = structured_data(page) if data is None else data
     offers: list[Offer] = []
     for syntax in STRUCTURED:
         for node in product_nodes(data.get(syntax, [])):
