@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import asdict, fields, is_dataclass
 from decimal import Decimal
 from typing import Any
@@ -208,16 +208,26 @@ class Committing:
     ) -> None:
         self.scheduler, self.claim, self.function = scheduler, claim, function
 
-    def __call__(self, result: Any, **kwargs: Any) -> Iterator[Any]:
+    async def __call__(self, result: Any, **kwargs: Any) -> AsyncIterator[Any]:
         produced: list[Any] = []
         try:
-            for value in self.function(result, **kwargs) or ():
+            async for value in _each(self.function(result, **kwargs)):
                 if isinstance(value, Request):
                     yield value
                 else:
                     produced.append(value)
         finally:
             self.scheduler.commit(self.claim, produced)
+
+
+async def _each(output: Iterable[Any] | AsyncIterator[Any] | None) -> AsyncIterator[Any]:
+    """A callback's output, whether it is a generator, an async generator or nothing."""
+    if isinstance(output, AsyncIterator):
+        async for value in output:
+            yield value
+    else:
+        for value in output or ():
+            yield value
 
 
 def _unwrapped(function: Any) -> Any:
