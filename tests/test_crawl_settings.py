@@ -71,15 +71,20 @@ def test_setting_without_a_value_is_a_usage_error(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.slow
-def test_config_and_option_reach_the_crawl(tmp_path: Path, http_server) -> None:
-    """robots.txt forbids one page: the config's crawl: key and -s decide whether it is read."""
-    site = tmp_path / "site"
+def write_site(folder: Path) -> Path:
+    """Two pages, one of them forbidden by robots.txt."""
+    site = folder / "site"
     site.mkdir()
     (site / "robots.txt").write_text("User-agent: *\nDisallow: /private.html\n")
     (site / "index.html").write_text('<html><body><a href="/private.html">x</a></body></html>')
     (site / "private.html").write_text("<html><body><p>Sisäinen sivu.</p></body></html>")
-    base = http_server(site)
+    return site
+
+
+@pytest.mark.slow
+def test_config_and_option_reach_the_crawl(tmp_path: Path, http_server) -> None:
+    """robots.txt forbids one page: the config's crawl: key and -s decide whether it is read."""
+    base = http_server(write_site(tmp_path))
     config = write_config(tmp_path, "  ROBOTSTXT_OBEY: false\n  AUTOTHROTTLE_ENABLED: false", base)
 
     def private_page(*options: str) -> tuple[int, str | None]:
@@ -94,3 +99,29 @@ def test_config_and_option_reach_the_crawl(tmp_path: Path, http_server) -> None:
     assert private_page() == (1, None)
     ok, reason = private_page("-s", "ROBOTSTXT_OBEY=true")
     assert ok == 0 and "robots.txt" in reason
+
+
+@pytest.mark.slow
+def test_pending_requests_wait_on_disk(
+    tmp_path: Path, http_server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a temporary folder removed after the crawl, or in JOBDIR when -s gives one."""
+    base = http_server(write_site(tmp_path))
+    config = write_config(tmp_path, "  ROBOTSTXT_OBEY: false\n  AUTOTHROTTLE_ENABLED: false", base)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    job = tmp_path / "job"
+    for options in ([], ["-s", f"JOBDIR={job}"]):
+        database = tmp_path / f"{len(options)}.db"
+        result = run_omnicheck(
+            "crawl", "-c", str(config), "--db", str(database), "-s", "LOG_LEVEL=INFO", *options
+        )
+        assert result.returncode == 0, result.stderr
+        # Scrapy's closing stats: every request went through the disk queue.
+        assert "'scheduler/enqueued/disk': 2" in result.stderr
+        assert "scheduler/enqueued/memory" not in result.stderr
+        with sqlite3.connect(database) as connection:
+            assert connection.execute("SELECT COUNT(*) FROM pages WHERE ok").fetchone() == (2,)
+    assert list(temporary.iterdir()) == []
+    assert (job / "requests.queue" / "active.json").exists()
