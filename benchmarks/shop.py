@@ -184,12 +184,16 @@ def _sitemap(paths: list[str]) -> bytes:
     ).encode()
 
 
-def serve_forever(pages: dict[str, bytes], port_file: str, latency: float = 0.0) -> None:
-    """Serve ``pages`` on a free 127.0.0.1 port (written to ``port_file``) until killed.
+def serve_forever(products: int, port_file: str, latency: float = 0.0) -> None:
+    """Serve a shop of ``products`` on a free 127.0.0.1 port (written to ``port_file``) until
+    killed. The pages are generated here, in the server's process, so that the processes that
+    crawl them (and measure their memory) do not hold them.
 
     ``{base}`` in a page becomes the server's own address. ``latency`` seconds are waited before
     each answer, like a real shop's time to first byte.
     """
+
+    pages = generate_shop(products)
 
     async def main() -> None:
         server = await asyncio.start_server(handle, "127.0.0.1", 0)
@@ -238,11 +242,10 @@ def serve_forever(pages: dict[str, bytes], port_file: str, latency: float = 0.0)
 @contextlib.contextmanager
 def serve_shop(products: int, latency: float = 0.0) -> Iterator[str]:
     """A generated shop served from its own process while the ``with`` lasts; yields its URL."""
-    pages = generate_shop(products)
     with tempfile.TemporaryDirectory(prefix="omnicheck-shop-") as folder:
         port_file = os.path.join(folder, "port")
-        process = multiprocessing.Process(
-            target=serve_forever, args=(pages, port_file, latency), daemon=True
+        process = multiprocessing.get_context("spawn").Process(
+            target=serve_forever, args=(products, port_file, latency), daemon=True
         )
         process.start()
         try:
