@@ -150,7 +150,7 @@ def _alternatives(patterns: list[str]) -> re.Pattern[str]:
 def _prefilter(patterns: list[str]) -> re.Pattern[str] | None:
     """All services' patterns as one case-sensitive search of lowercased text.
 
-    Case-insensitive matching costs about nine times as much in Python's ``re``; a sentence
+    Case-insensitive matching costs several times as much in Python's ``re``; a sentence
     lowercased once and searched for lowercase patterns finds the same candidates. A pattern
     with an uppercase letter of its own (outside escapes such as ``\\D``) would not, so then
     there is no prefilter.
