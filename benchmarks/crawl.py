@@ -200,9 +200,8 @@ def crawl_bare(base: str, settings: dict[str, Any]) -> dict[str, Any]:
     scrapy_settings = Settings()
     scrapy_settings.setmodule("crawler.settings", priority="project")
     scrapy_settings.update(settings, priority="cmdline")
-    # Plain Scrapy: no item pipelines, and its own in-memory scheduler.
+    # Plain Scrapy: no item pipelines, and its in-memory queue (no JOBDIR).
     scrapy_settings.set("ITEM_PIPELINES", {}, priority="cmdline")
-    scrapy_settings.set("SCHEDULER", "scrapy.core.scheduler.Scheduler", priority="cmdline")
     process = AsyncCrawlerProcess(scrapy_settings)
     crawler = process.create_crawler(BareSpider)
     process.crawl(crawler)

@@ -48,8 +48,6 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 800}
-# Pending requests wait on disk, so memory stays flat however many pages a sitemap lists.
-SCHEDULER = "crawler.scheduler.DiskQueueScheduler"
 
 # Where items go: set by `omnicheck crawl`; a plain `scrapy crawl` needs `-s OMNICHECK_DB=...`.
 OMNICHECK_DB = "omnicheck.db"

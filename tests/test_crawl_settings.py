@@ -99,29 +99,3 @@ def test_config_and_option_reach_the_crawl(tmp_path: Path, http_server) -> None:
     assert private_page() == (1, None)
     ok, reason = private_page("-s", "ROBOTSTXT_OBEY=true")
     assert ok == 0 and "robots.txt" in reason
-
-
-@pytest.mark.slow
-def test_pending_requests_wait_on_disk(
-    tmp_path: Path, http_server, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """In a temporary folder removed after the crawl, or in JOBDIR when -s gives one."""
-    base = http_server(write_site(tmp_path))
-    config = write_config(tmp_path, "  ROBOTSTXT_OBEY: false\n  AUTOTHROTTLE_ENABLED: false", base)
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temporary))
-    job = tmp_path / "job"
-    for options in ([], ["-s", f"JOBDIR={job}"]):
-        database = tmp_path / f"{len(options)}.db"
-        result = run_omnicheck(
-            "crawl", "-c", str(config), "--db", str(database), "-s", "LOG_LEVEL=INFO", *options
-        )
-        assert result.returncode == 0, result.stderr
-        # Scrapy's closing stats: every request went through the disk queue.
-        assert "'scheduler/enqueued/disk': 2" in result.stderr
-        assert "scheduler/enqueued/memory" not in result.stderr
-        with sqlite3.connect(database) as connection:
-            assert connection.execute("SELECT COUNT(*) FROM pages WHERE ok").fetchone() == (2,)
-    assert list(temporary.iterdir()) == []
-    assert (job / "requests.queue" / "active.json").exists()
