@@ -4,10 +4,13 @@ Writes, under a temporary folder (or --out), a Google Merchant Center RSS feed, 
 with its own ids and many name-only rows, and a PIM export as JSON Lines (the same products,
 written the way each kind of system writes them), then runs ``omnicheck crawl`` and
 ``omnicheck check`` on them, each in its own process as a user would, and prints each stage's
-wall time and peak memory (max RSS).
+wall time and peak memory (max RSS). Given two sizes, it runs both and prints the crawl's peak
+memory at each and their ratio: reading a feed streams, so ten times the rows should take no more
+than about 1.2 times the memory.
 
     python benchmarks/feeds.py                 # 100 000 products per feed
     python benchmarks/feeds.py --products 10000
+    python benchmarks/feeds.py --products 10000 100000 --crawl-only
 """
 
 from __future__ import annotations
@@ -127,41 +130,68 @@ def stage(*args: str) -> tuple[float, int]:
     return time.perf_counter() - started, int(result.stdout.strip()) // 1024
 
 
+def crawl_stage(folder: Path, count: int) -> tuple[Path, Path, float, int]:
+    """Write three feeds of ``count`` products into ``folder`` and crawl them: the config, the
+    database, the crawl's wall seconds and its peak memory (MB)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    feeds = write_feeds(folder, count)
+    sizes = ", ".join(f"{f.name} {f.stat().st_size / 1e6:.1f} MB" for f in feeds)
+    seconds = time.perf_counter() - started
+    print(f"feeds: 3 x {count} products ({sizes}), written in {seconds:.1f} s")
+    config, database = write_config(folder, feeds), folder / "feeds.db"
+    database.unlink(missing_ok=True)
+    seconds, megabytes = stage("crawl", "-c", str(config), "--db", str(database))
+    return config, database, seconds, megabytes
+
+
+def check_stage(folder: Path, config: Path, database: Path) -> tuple[float, int, int]:
+    """Check the crawled run: wall seconds, peak memory (MB) and the number of findings."""
+    seconds, megabytes = stage(
+        "check",
+        "-c",
+        str(config),
+        "--db",
+        str(database),
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+        "--output",
+        str(folder / "findings.json"),
+    )
+    findings = json.loads((folder / "findings.json").read_text("utf-8"))["summary"]
+    return seconds, megabytes, findings["findings"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--products", type=int, default=100_000, help="products per feed")
+    parser.add_argument(
+        "--products",
+        type=int,
+        nargs="+",
+        default=[100_000],
+        help="products per feed; several sizes are run in turn and compared",
+    )
+    parser.add_argument("--crawl-only", action="store_true", help="skip the check stage")
     parser.add_argument("--out", type=Path, help="keep the feeds and database here")
     arguments = parser.parse_args()
+    peaks: dict[int, int] = {}
     with tempfile.TemporaryDirectory(prefix="omnicheck-feeds-") as temporary:
-        folder = arguments.out or Path(temporary)
-        folder.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
-        feeds = write_feeds(folder, arguments.products)
-        sizes = ", ".join(f"{f.name} {f.stat().st_size / 1e6:.1f} MB" for f in feeds)
+        base = arguments.out or Path(temporary)
+        for count in arguments.products:
+            folder = base / str(count) if len(arguments.products) > 1 else base
+            config, database, seconds, peaks[count] = crawl_stage(folder, count)
+            print(f"crawl: {seconds:.1f} s, peak memory {peaks[count]} MB")
+            if not arguments.crawl_only:
+                seconds, megabytes, findings = check_stage(folder, config, database)
+                print(f"check: {seconds:.1f} s, peak memory {megabytes} MB, {findings} findings")
+    if len(peaks) > 1:
+        small, large = min(peaks), max(peaks)
         print(
-            f"feeds: 3 x {arguments.products} products ({sizes}), "
-            f"written in {time.perf_counter() - started:.1f} s"
-        )
-        config, database = write_config(folder, feeds), folder / "feeds.db"
-        database.unlink(missing_ok=True)
-        seconds, megabytes = stage("crawl", "-c", str(config), "--db", str(database))
-        print(f"crawl: {seconds:.1f} s, peak memory {megabytes} MB")
-        seconds, megabytes = stage(
-            "check",
-            "-c",
-            str(config),
-            "--db",
-            str(database),
-            "--fail-on",
-            "never",
-            "--format",
-            "json",
-            "--output",
-            str(folder / "findings.json"),
-        )
-        findings = json.loads((folder / "findings.json").read_text("utf-8"))["summary"]
-        print(
-            f"check: {seconds:.1f} s, peak memory {megabytes} MB, {findings['findings']} findings"
+            f"crawl peak memory: {peaks[small]} MB at {small} products per feed, "
+            f"{peaks[large]} MB at {large}: {peaks[large] / peaks[small]:.2f}x "
+            f"for {large / small:g}x the rows"
         )
 
 
