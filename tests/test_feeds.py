@@ -196,3 +196,17 @@ channels:
         3,
         {"unreadable price": 1, "row without title or identifier": 1},
     )
+
+
+@pytest.mark.slow
+def test_a_feed_ten_times_larger_takes_no_more_memory_to_crawl(tmp_path: Path) -> None:
+    """Offers pass through Scrapy a few batches at a time, so the crawl's peak memory stays flat
+    (Scrapy's own item queue held up to 150 000 offers per feed before the pipelines ran)."""
+    from benchmarks.feeds import crawl_stage
+    from checker.store import Store
+
+    *_, small = crawl_stage(tmp_path / "small", 2_000)
+    _, database, _, large = crawl_stage(tmp_path / "large", 20_000)
+    assert large <= small * 1.1, f"{small} MB at 2 000 rows per feed, {large} MB at 20 000"
+    offers = {c["channel"]: c["offers"] for c in Store(database, create=False).channels(1)}
+    assert offers == {"merchant": 20_000, "marketplace": 20_000, "pim": 20_000}

@@ -3,7 +3,8 @@
 A feed can hold hundreds of thousands of products, more than Scrapy should hold as one response
 body. So a feed on the web is streamed to a temporary file (robots.txt and the User-Agent as for
 every other request; ``OMNICHECK_FEED_MAXSIZE`` caps its size), a local feed is read where it
-is, and either is parsed row by row: offers flow to the store pipeline one at a time.
+is, and either is parsed row by row: offers flow to the store pipeline in batches, no more
+than three of them in memory at once, so a larger feed does not take more memory.
 """
 
 from __future__ import annotations
@@ -38,10 +39,17 @@ class FeedProblem(Exception):
 
 class FeedSpider(ChannelSpiderBase):
     name = "feed"
+    # Scrapy queues up to 2 × CONCURRENT_ITEMS of a callback's outputs ahead of the pipelines,
+    # and the reader fills that queue without waiting: at the default 100 it held 300 batches,
+    # 150 000 offers (about 110 MB per feed of 100 000 rows). The store pipeline writes
+    # synchronously, so item concurrency buys no speed here: one at a time keeps at most three
+    # batches in flight, whatever the feed's size (docs/benchmarks.md, "Product feeds").
+    custom_settings = {"CONCURRENT_ITEMS": 1}
 
     async def start(self) -> AsyncIterator[Any]:
         # A data: request only hands each feed to a callback: Scrapy consumes a callback's items
-        # concurrently (CONCURRENT_ITEMS), where items yielded by start() go one per loop turn.
+        # from a queue as the pipelines take them, where items yielded by start() go one per
+        # loop turn.
         for location in self.channel.get("feeds") or []:
             yield scrapy.Request(
                 "data:,",
