@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from scrapy import signals
 
-from crawler.items import Offer, PageVisit
+from crawler.items import Batch, Offer, PageVisit
 
 REDRAW_SECONDS = 0.2
 
@@ -40,6 +40,10 @@ class CrawlProgress:
         crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
 
     def record(self, channel: str, item: Any) -> None:
+        if isinstance(item, Batch):
+            for part in item.items:
+                self.record(channel, part)
+            return
         counts = self.counts[channel]
         if isinstance(item, PageVisit):
             counts["pages" if item.ok else "failed"] += 1

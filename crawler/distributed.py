@@ -214,6 +214,8 @@ class Committing:
             async for value in _each(self.function(result, **kwargs)):
                 if isinstance(value, Request):
                     yield value
+                elif isinstance(value, item_types.Batch):
+                    produced.extend(value.items)
                 else:
                     produced.append(value)
         finally:
