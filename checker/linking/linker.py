@@ -221,7 +221,7 @@ def _name_scores(
         if channels[index] == channel_a:
             left.append((index, signature))
         else:
-            for word in set(key.words):
+            for word in set(key.blocking):
                 blocks[(signature, word)].append(index)
     cutoff = threshold - AMBIGUITY_MARGIN
     scores: list[tuple[int, int, float]] = []
@@ -230,7 +230,7 @@ def _name_scores(
         assert key is not None
         found = sorted(
             (len(block), word)
-            for word in set(key.words)
+            for word in set(key.blocking)
             if (block := blocks.get((signature, word))) and len(block) <= MAX_BLOCK
         )
         candidates = {c for _, word in found[:1] for c in blocks[(signature, word)]}

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 
 from rapidfuzz import fuzz
@@ -25,11 +26,19 @@ _DIGIT = re.compile(r"\d")
 _NONE: frozenset[str] = frozenset()
 
 
+# A letters-only word this short just before a model number is its first part: "WH-1000XM4",
+# "WH1000XM4" and "wh 1000xm4" all read as the model number "wh1000xm4" (and "WF-1000XM4" as
+# another one), "PS-LX350H" as "pslx350h". A short word after one ("CS3 Mac", "2007 PC") is
+# more often a word of its own, so it stays one.
+CODE_PREFIX = 3
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     qualifiers: dict[str, str]
     colours: dict[str, str]
     units: dict[str, str]
+    conversions: dict[str, tuple[str, Decimal]]
     noise: frozenset[str]
     measure: re.Pattern[str]
 
@@ -37,8 +46,8 @@ class Vocabulary:
 @dataclass(frozen=True)
 class NameKey:
     """A name as the linker compares it: ``text`` for people, ``sorted_text`` for the fuzzy
-    score (rapidfuzz's token sort ratio, sorted once), ``words`` for blocking, the rest for
-    the guards."""
+    score (rapidfuzz's token sort ratio, sorted once, with measures in their base unit and model
+    numbers joined), ``words`` for blocking, the rest for the guards."""
 
     text: str
     sorted_text: str
@@ -48,6 +57,13 @@ class NameKey:
     numbers: frozenset[str]
     qualifiers: frozenset[str]
     colours: frozenset[str]
+    # Each measure token as written ("05kg") and its amount in the base unit ("500g").
+    spelled: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    @property
+    def blocking(self) -> tuple[str, ...]:
+        """Words to find candidates by: the words, or the model numbers of a name without any."""
+        return self.words or tuple(self.numbers)
 
     @property
     def signature(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
@@ -56,9 +72,8 @@ class NameKey:
 
     def without_brand(self, brand: tuple[str, ...]) -> NameKey:
         """The key without a leading brand ("Fjällräven Kånken 16 L" reads as "Kånken 16 L")."""
-        if not brand or len(self.tokens) <= len(brand) or self.tokens[: len(brand)] != brand:
-            return self
-        return _key(self.tokens[len(brand) :], self.measures)
+        tokens = _without(self.tokens, brand)
+        return self if tokens is self.tokens else _key(tokens, dict(self.spelled))
 
 
 def fold(text: str) -> str:
@@ -81,12 +96,18 @@ def vocabulary() -> Vocabulary:
         }
 
     units = spellings("units")
+    conversions = {
+        unit: (str(base), Decimal(str(factor)))
+        for base, table in (data.get("conversions") or {}).items()
+        for unit, factor in table.items()
+    }
     alternatives = "|".join(re.escape(s) for s in sorted(units, key=len, reverse=True))
     measure = re.compile(r"(\d+(?:[.,]\d+)?)\s*(" + alternatives + r")(?![^\W_])")
     return Vocabulary(
         qualifiers=spellings("qualifiers"),
         colours=spellings("colours"),
         units=units,
+        conversions=conversions,
         noise=frozenset(fold(str(word)) for word in data.get("noise") or []),
         measure=measure,
     )
@@ -96,19 +117,30 @@ def name_key(name: str, brand: str | None = None) -> NameKey:
     """Read a name for linking; a leading brand is dropped (pages write it or not)."""
     words = vocabulary()
     text = fold(name)
-    measures = set()
+    measures: dict[str, str] = {}
 
     def unify(match: re.Match[str]) -> str:
         raw = match.group(1).replace(",", ".")
         amount = raw.rstrip("0").rstrip(".") if "." in raw else raw
-        measure = f"{amount}{words.units[match.group(2)]}"
-        measures.add(measure)
-        return f" {measure} "
+        unit = words.units[match.group(2)]
+        base, factor = words.conversions.get(unit, (unit, Decimal(1)))
+        # The token as word_tokens will leave it ("0.5kg" → "05kg"), and its amount in base units.
+        measures[f"{amount}{unit}".replace(".", "")] = _amount(Decimal(raw) * factor) + base
+        return f" {amount}{unit} "
 
     if _DIGIT.search(text):
         text = words.measure.sub(unify, text)
-    key = _key(tuple(word_tokens(text)), frozenset(measures) if measures else _NONE)
-    return key.without_brand(tuple(word_tokens(fold(brand)))) if brand else key
+    tokens = tuple(word_tokens(text))
+    if brand:
+        tokens = _without(tokens, tuple(word_tokens(fold(brand))))
+    return _key(tokens, measures)
+
+
+def _without(tokens: tuple[str, ...], brand: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens without a leading brand, unless the brand is all there is."""
+    if not brand or len(tokens) <= len(brand) or tokens[: len(brand)] != brand:
+        return tokens
+    return tokens[len(brand) :]
 
 
 def word_tokens(folded: str) -> list[str]:
@@ -117,41 +149,64 @@ def word_tokens(folded: str) -> list[str]:
     return [t for t in _SEPARATORS.sub(" ", folded.replace(".", "")).split() if t not in noise]
 
 
-def _key(tokens: tuple[str, ...], measures: frozenset[str]) -> NameKey:
+def _amount(value: Decimal) -> str:
+    """A decimal without trailing zeros or exponent: 500, 0.75, 1200."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _key(tokens: tuple[str, ...], spelled: dict[str, str]) -> NameKey:
     vocabulary_ = vocabulary()
     qualifier_words, colour_words = vocabulary_.qualifiers, vocabulary_.colours
-    measure_tokens = {m.replace(".", "") for m in measures} if measures else _NONE
     # Qualifiers are compared by meaning ("lasten" reads as "junior"); colours are guarded on
     # their own, so a name without one can still match a name with one.
     text: list[str] = []
+    compared: list[str] = []
     words: list[str] = []
     numbers: list[str] = []
     qualifiers: list[str] = []
     colours: list[str] = []
-    for token in tokens:
+    prefix = ""  # the letters a model number starts with, written apart ("WH-1000XM4")
+    for position, token in enumerate(tokens):
         if token in colour_words:
             colours.append(colour_words[token])
-        elif token in qualifier_words:
-            qualifiers.append(qualifier_words[token])
-            text.append(qualifier_words[token])
+            continue
+        meaning = qualifier_words.get(token)
+        if meaning is not None:
+            qualifiers.append(meaning)
+            compared.append(meaning)
+        elif token in spelled:
+            compared.append(spelled[token])
+        elif not token.isalpha():
+            numbers.append(prefix + token)
+            compared.append(numbers[-1])
+            prefix = ""
+        elif len(token) <= CODE_PREFIX and _model_number(tokens, position + 1, spelled):
+            prefix = token
         else:
-            text.append(token)
-            if token in measure_tokens:
-                continue
-            if _DIGIT.search(token):
-                numbers.append(token)
-            else:
-                words.append(token)
+            words.append(token)
+            compared.append(token)
+        text.append(meaning or token)
+    measures = frozenset(spelled[t] for t in tokens if t in spelled) if spelled else _NONE
     return NameKey(
         text=" ".join(text),
-        sorted_text=" ".join(sorted(text)),
+        sorted_text=" ".join(sorted(compared)),
         tokens=tokens,
         words=tuple(words),
         measures=measures,
         numbers=frozenset(numbers) if numbers else _NONE,
         qualifiers=frozenset(qualifiers) if qualifiers else _NONE,
         colours=frozenset(colours) if colours else _NONE,
+        spelled=tuple(sorted(spelled.items())),
     )
+
+
+def _model_number(tokens: tuple[str, ...], position: int, spelled: dict[str, str]) -> bool:
+    """The token at ``position`` is a model number: it has a digit and is no size or qualifier."""
+    if position >= len(tokens):
+        return False
+    token = tokens[position]
+    return not token.isalpha() and token not in spelled and token not in vocabulary().qualifiers
 
 
 def guard(a: NameKey, b: NameKey) -> str | None:
