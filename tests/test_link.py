@@ -146,6 +146,56 @@ def test_posts_without_brand_drop_a_known_brand_but_a_different_brand_never_link
     assert linked(shop, other_brand) == []
 
 
+# Webshop names, post names, and whether the post links: a typo (a letter lost, added, changed
+# or two swapped) in a word the webshop never uses is read as the webshop's word when that word
+# is the only one it can be, the longer of the two has five letters or more, and the guards pass.
+TYPO_PAIRS = [
+    (["Sinony teltta Pro"], "siony teltta pro", True),
+    (["Kanto teltta"], "Kantto teltta", True),
+    (["Kanto teltta"], "Kamto teltta", True),
+    (["Lorety teltta"], "Lroety teltta", True),
+    (["Jarin teltta"], "Jrin teltta", True),
+    (["Sinoy teltta"], "Sinony teltta", True),  # the typo on the webshop's side
+    (["Vaellus tältti 2 hengen"], "vaelus tältti 2 hengen", True),
+    (["Kant teltta"], "Kan teltta", False),  # four letters: too short to tell a typo
+    (["Kanto teltta"], "Kantola teltta", False),  # two letters off
+    (["Sinony teltta Pro"], "siony teltta", False),  # qualifiers differ
+    (["Sinony teltta 2 hengen"], "siony teltta 3 hengen", False),  # model numbers differ
+    (["Sinony teltta", "Sitony teltta"], "siony teltta", False),  # which one is unknown
+    # the webshop uses "kanto" (in a 2-person tent), so the post's "kanto" is no typo of "kanta"
+    (["Kanta teltta", "Kanto teltta 2 hengen"], "kanto teltta", False),
+]
+# Enough other tents like the webshop's first that "teltta" identifies nothing: only the typo'd
+# word can find the match.
+CROWD = [f"{a}{b}{c}ux" for a in "bcdfg" for b in "hjklm" for c in "rstv"][:70]
+
+
+@pytest.mark.parametrize(("shop", "post", "linked_"), TYPO_PAIRS)
+def test_a_typo_in_a_word_the_other_channel_never_uses_is_read_as_its_only_neighbour(
+    shop: list[str], post: str, linked_: bool
+) -> None:
+    rest = shop[0].split(" ", 1)[1]
+    crowd = [f"{word} {rest}" for word in CROWD]
+    offers = [offer(i, "webshop", name) for i, name in enumerate(crowd + shop, start=1)]
+    groups = linked(*offers, offer(1000, "instagram", post))
+    assert groups == ([{len(CROWD) + 1, 1000}] if linked_ else [])
+
+
+def test_a_coloured_name_prefers_the_same_colour_to_a_near_tie_without_one() -> None:
+    """Against the website's black stove, a vague post ("Aurnaka retkikeitin X2") scores a bit
+    higher than a typo'd post naming black; the colour decides, so the website's stove is not
+    left unsure, and its link to the webshop stays."""
+    groups = linked(
+        offer(1, "webshop", "Aurnaka retkikeitin X2 musta"),
+        offer(2, "webshop", "Aurnaka retkikeitin X2 keltainen"),
+        offer(3, "website", "Aurnaka retkikeitin X2 black"),
+        offer(4, "website", "AURNAKA RETKIKEITIN X2"),
+        offer(5, "instagram", "aurnka-retkikeitin x2 musta"),
+        offer(6, "instagram", "Aurnaka-retkikeitin X2"),
+    )
+    assert groups == [{1, 3, 5}]
+
+
 def test_threshold_decides_how_close_names_must_be() -> None:
     pair = (
         offer(1, "webshop", "Kanto retkireppu 30 L"),

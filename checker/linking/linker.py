@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,14 +34,16 @@ from checker.linking.identifiers import (
 )
 from checker.linking.names import NameKey, fold, guard, name_key, word_tokens
 from checker.linking.overrides import Overrides
+from checker.linking.typos import corrections
 
 DEFAULT_THRESHOLD = 88.0
 # A word shared by more names than this (in one block) does not identify anything.
 MAX_BLOCK = 64
 # A best name match must beat the runner-up by this much, or the name is ambiguous.
 AMBIGUITY_MARGIN = 3.0
-# Added to the score of two names that name the same colour, so the specific match ranks first.
-COLOUR_AGREES = 0.5
+# Added to the score of two names that name the same colour: a near tie (within the ambiguity
+# margin) between a name with the colour and one without is decided by the colour.
+COLOUR_AGREES = AMBIGUITY_MARGIN
 ALONE: Link = ("alone", None)
 
 
@@ -206,14 +209,19 @@ def _name_scores(
     A block is the names with the same guards (measures, model numbers, qualifiers) that share
     a word; each name is compared with the names of its smallest block (a typo'd word has no
     block, so the next word's is used), and the work grows with the catalogue, not faster.
+    A name that found no candidate so is tried once more with its words that the other channel
+    never uses read as typos of a word it does use (one letter off, and only one such word).
     """
     channel_a, channel_b = pair
     signatures: dict[tuple[frozenset[str], ...], int] = {}
     blocks: dict[tuple[int, str], list[int]] = defaultdict(list)
+    known: set[str] = set()  # every word channel b uses, in names linked already or not
     left: list[tuple[int, int]] = []
     for index, key in enumerate(keys):
         if key is None or channels[index] not in pair:
             continue
+        if channels[index] == channel_b:
+            known.update(key.words)
         other = channel_b if channels[index] == channel_a else channel_a
         if groups.spans(index, other):
             continue  # already linked to that channel by a stronger stage
@@ -225,6 +233,25 @@ def _name_scores(
                 blocks[(signature, word)].append(index)
     cutoff = threshold - AMBIGUITY_MARGIN
     scores: list[tuple[int, int, float]] = []
+
+    def score(index: int, candidates: Iterable[int]) -> bool:
+        """Score the candidates of one name; whether any came close enough."""
+        key = keys[index]
+        assert key is not None
+        before = len(scores)
+        for candidate in candidates:
+            match = keys[candidate]
+            assert match is not None
+            value = fuzz.ratio(key.sorted_text, match.sorted_text, score_cutoff=cutoff)
+            if not value or guard(key, match) or not brands_agree(brands[index], brands[candidate]):
+                continue
+            # Both naming the same colour beats one naming none: prefer the specific match.
+            if key.colours and key.colours == match.colours:
+                value += COLOUR_AGREES
+            scores.append((index, candidate, value))
+        return len(scores) > before
+
+    unmatched: list[tuple[int, int]] = []
     for index, signature in left:
         key = keys[index]
         assert key is not None
@@ -233,18 +260,35 @@ def _name_scores(
             for word in set(key.blocking)
             if (block := blocks.get((signature, word))) and len(block) <= MAX_BLOCK
         )
-        candidates = {c for _, word in found[:1] for c in blocks[(signature, word)]}
-        for candidate in candidates:
-            match = keys[candidate]
-            assert match is not None
-            score = fuzz.ratio(key.sorted_text, match.sorted_text, score_cutoff=cutoff)
-            if not score or guard(key, match) or not brands_agree(brands[index], brands[candidate]):
-                continue
-            # Both naming the same colour beats one naming none: prefer the specific match.
-            if key.colours and key.colours == match.colours:
-                score += COLOUR_AGREES
-            scores.append((index, candidate, score))
+        if not score(index, {c for _, word in found[:1] for c in blocks[(signature, word)]}):
+            unmatched.append((index, signature))
+    if unmatched:
+        _score_typos(unmatched, keys, blocks, known, score)
     return scores
+
+
+def _score_typos(
+    unmatched: list[tuple[int, int]],
+    keys: list[NameKey | None],
+    blocks: dict[tuple[int, str], list[int]],
+    known: set[str],
+    score: Callable[[int, Iterable[int]], bool],
+) -> None:
+    """Score names that found no candidate against the blocks of the words their unknown words
+    are one typo away from, when a word has exactly one such correction in its block."""
+    words = {index: key.words for index, _ in unmatched if (key := keys[index]) is not None}
+    fixes = corrections(
+        {word for names in words.values() for word in names if word not in known},
+        {word for _, word in blocks},
+    )
+    for index, signature in unmatched:
+        candidates: set[int] = set()
+        for word in set(words.get(index, ())):
+            options = [fix for fix in fixes.get(word, ()) if (signature, fix) in blocks]
+            if len(options) == 1 and len(block := blocks[(signature, options[0])]) <= MAX_BLOCK:
+                candidates.update(block)
+        if candidates:
+            score(index, candidates)
 
 
 def _best(
