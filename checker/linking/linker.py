@@ -8,7 +8,8 @@ Stages, strongest first, each recorded per offer with its method and score:
 4. names (``name`` with a score 0–100): rapidfuzz over folded names, only between channels,
    only within blocks of names that share a word and the same guards (measures, model numbers,
    qualifiers), only mutual best matches at or above the threshold, and never when a second
-   candidate scores nearly as well.
+   candidate scores nearly as well; a name that found no candidate is tried again with its
+   unknown words read as typos of the one word one letter off (``typos``).
 
 A join is refused when it would put two GTINs, two brands or two offers of one channel (by name)
 into one product, so one wrong identifier or look-alike name cannot chain products together.

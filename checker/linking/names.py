@@ -1,9 +1,10 @@
 """Product names read for linking: folded, with measures, model numbers, qualifiers and colours.
 
-"Vaellusreppu 40L", "vaellusreppu 40 litraa" and "VAELLUSREPPU 40 l" read the same; the parts
-that tell look-alikes apart (40 l vs 50 l, Pro vs Mini, X200 vs X300, black vs blue) are kept
-aside as the hard guards that must agree before two names can be one product. The words come
-from ``rules/vocab/linking.yml``.
+"Vaellusreppu 40L", "vaellusreppu 40 litraa" and "VAELLUSREPPU 40 l" read the same; "500 g" and
+"0,5 kg" compare the same, and so do "WH-1000XM4" and "WH1000XM4". The parts that tell
+look-alikes apart (40 l vs 50 l, Pro vs Mini, X200 vs X300, black vs blue) are kept aside as the
+hard guards that must agree before two names can be one product. The words come from
+``rules/vocab/linking.yml``.
 """
 
 from __future__ import annotations
