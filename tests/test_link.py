@@ -181,6 +181,23 @@ def test_a_typo_in_a_word_the_other_channel_never_uses_is_read_as_its_only_neigh
     assert groups == ([{len(CROWD) + 1, 1000}] if linked_ else [])
 
 
+def test_a_typo_that_fits_one_product_on_one_channel_and_another_on_another_links_neither() -> None:
+    """The website sells only Hise, the webshop Hise and Hirise: "Hiise" is one letter from both."""
+    crowd = [f"{word} kahvi 500 g" for word in CROWD]
+    shop = [offer(i, "webshop", name) for i, name in enumerate(crowd, start=1)]
+    site = [offer(100 + i, "website", name) for i, name in enumerate(crowd, start=1)]
+    groups = linked(
+        *shop,
+        *site,
+        offer(201, "webshop", "Hirise kahvi 500 g", sku="HI-1"),
+        offer(202, "webshop", "Hise kahvi 500 g", sku="HI-2"),
+        offer(203, "website", "Hise kahvi 500 g", sku="HI-2"),
+        offer(204, "instagram", "Hiise kahvi 500 g"),
+    )
+    assert not any(204 in group for group in groups)
+    assert {202, 203} in groups
+
+
 def test_a_coloured_name_prefers_the_same_colour_to_a_near_tie_without_one() -> None:
     """Against the website's black stove, a vague post ("Aurnaka retkikeitin X2") scores a bit
     higher than a typo'd post naming black; the colour decides, so the website's stove is not
@@ -194,6 +211,16 @@ def test_a_coloured_name_prefers_the_same_colour_to_a_near_tie_without_one() -> 
         offer(6, "instagram", "Aurnaka-retkikeitin X2"),
     )
     assert groups == [{1, 3, 5}]
+
+
+def test_naming_the_same_colour_ranks_but_neither_passes_the_threshold_nor_shows() -> None:
+    pair = [
+        offer(1, "webshop", "Kanto retkireppu 30 L musta"),
+        offer(2, "website", "Kanto retkirepu 30 L black"),
+    ]
+    [product] = link_offers(pair)
+    assert product.link_of(pair[1]) == {"method": "name", "score": 97.4}
+    assert linked(*pair, threshold=99) == []
 
 
 def test_threshold_decides_how_close_names_must_be() -> None:

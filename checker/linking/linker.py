@@ -35,7 +35,7 @@ from checker.linking.identifiers import (
 )
 from checker.linking.names import NameKey, fold, guard, name_key, word_tokens
 from checker.linking.overrides import Overrides
-from checker.linking.typos import corrections
+from checker.linking.typos import Spellings
 
 DEFAULT_THRESHOLD = 88.0
 # A word shared by more names than this (in one block) does not identify anything.
@@ -169,9 +169,11 @@ def _join_names(
     matches: list[tuple[int, int, float]] = []
     top: dict[int, float] = defaultdict(float)  # each name's best score on any channel
     unsure: dict[int, float] = defaultdict(float)  # ... and where two candidates tie
+    spellings = Spellings(keys, channels)
     for channel_a in range(count):
         for channel_b in range(channel_a + 1, count):
-            scores = _name_scores(groups, keys, brands, channels, (channel_a, channel_b), threshold)
+            pair = (channel_a, channel_b)
+            scores = _name_scores(groups, keys, brands, channels, pair, threshold, spellings)
             best_left, best_right = _best(scores, 0, keys), _best(scores, 1, keys)
             for best in (best_left, best_right):
                 for item, (_, score, runner_up, vague_rival) in best.items():
@@ -183,18 +185,23 @@ def _join_names(
             matches.extend(
                 (left, right, score)
                 for left, right, score in scores
-                if score >= threshold
+                if _similarity(keys, left, right, score) >= threshold
                 and best_left[left][0] == right
                 and best_right[right][0] == left
             )
     # A tie far below the name's best match elsewhere does not make that match unsure.
     ambiguous = {item for item, score in unsure.items() if score > top[item] - AMBIGUITY_MARGIN}
     for left, right, score in sorted(matches, key=lambda match: -match[2]):
-        score = min(score, 100.0)
         if left in ambiguous or right in ambiguous:
             continue
         if not groups.conflict(left, right, by_name=True):
-            groups.join(left, right, ("name", round(score, 1)))
+            groups.join(left, right, ("name", round(_similarity(keys, left, right, score), 1)))
+
+
+def _similarity(keys: list[NameKey | None], left: int, right: int, score: float) -> float:
+    """The names' score without what naming the same colour added to rank them."""
+    colours = _colours(keys, left)
+    return score - COLOUR_AGREES if colours and colours == _colours(keys, right) else score
 
 
 def _name_scores(
@@ -204,25 +211,23 @@ def _name_scores(
     channels: list[int],
     pair: tuple[int, int],
     threshold: float,
+    spellings: Spellings,
 ) -> list[tuple[int, int, float]]:
     """Scores of name pairs between two channels that share a block and pass the guards.
 
     A block is the names with the same guards (measures, model numbers, qualifiers) that share
     a word; each name is compared with the names of its smallest block (a typo'd word has no
     block, so the next word's is used), and the work grows with the catalogue, not faster.
-    A name that found no candidate so is tried once more with its words that the other channel
-    never uses read as typos of a word it does use (one letter off, and only one such word).
+    A name that found no candidate so is tried once more with its words that no other channel
+    uses read as typos of a word they do use (one letter off, and only one such word).
     """
     channel_a, channel_b = pair
     signatures: dict[tuple[frozenset[str], ...], int] = {}
     blocks: dict[tuple[int, str], list[int]] = defaultdict(list)
-    known: set[str] = set()  # every word channel b uses, in names linked already or not
     left: list[tuple[int, int]] = []
     for index, key in enumerate(keys):
         if key is None or channels[index] not in pair:
             continue
-        if channels[index] == channel_b:
-            known.update(key.words)
         other = channel_b if channels[index] == channel_a else channel_a
         if groups.spans(index, other):
             continue  # already linked to that channel by a stronger stage
@@ -264,29 +269,27 @@ def _name_scores(
         if not score(index, {c for _, word in found[:1] for c in blocks[(signature, word)]}):
             unmatched.append((index, signature))
     if unmatched:
-        _score_typos(unmatched, keys, blocks, known, score)
+        _score_typos(unmatched, keys, channels, blocks, spellings, score)
     return scores
 
 
 def _score_typos(
     unmatched: list[tuple[int, int]],
     keys: list[NameKey | None],
+    channels: list[int],
     blocks: dict[tuple[int, str], list[int]],
-    known: set[str],
+    spellings: Spellings,
     score: Callable[[int, Iterable[int]], bool],
 ) -> None:
     """Score names that found no candidate against the blocks of the words their unknown words
-    are one typo away from, when a word has exactly one such correction in its block."""
-    words = {index: key.words for index, _ in unmatched if (key := keys[index]) is not None}
-    fixes = corrections(
-        {word for names in words.values() for word in names if word not in known},
-        {word for _, word in blocks},
-    )
-    for index, signature in unmatched:
+    are one typo away from (see ``Spellings``)."""
+    names = [(key, index, signature) for index, signature in unmatched if (key := keys[index])]
+    fixes = spellings.fixes((key, channels[index]) for key, index, _ in names)
+    for key, index, signature in names:
         candidates: set[int] = set()
-        for word in set(words.get(index, ())):
-            options = [fix for fix in fixes.get(word, ()) if (signature, fix) in blocks]
-            if len(options) == 1 and len(block := blocks[(signature, options[0])]) <= MAX_BLOCK:
+        for word in set(key.words):
+            fix = fixes.get((word, key.signature))
+            if fix and len(block := blocks.get((signature, fix), ())) <= MAX_BLOCK:
                 candidates.update(block)
         if candidates:
             score(index, candidates)
