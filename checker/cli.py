@@ -623,6 +623,10 @@ def _crawl(
         if not separator or not name:
             raise UsageProblem(f"-s {item!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1")
         overrides[name.strip()] = value
+    from checker.crawl import setting_warnings
+
+    for warning in setting_warnings(config, overrides):
+        click.echo(f"warning: {warning}", err=True)
     if redis_url is None:
         return crawl_channels(config, store, overrides, channels, resume, CrawlProgress(sys.stderr))
     from checker.distributed import DistributedError, crawl_distributed

@@ -14,8 +14,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
-from scrapy.settings import Settings
+from scrapy.settings import Settings, default_settings
 
 from checker import __version__
 from checker.completeness import judge
@@ -49,6 +50,85 @@ def crawl_settings(
     settings.set("OMNICHECK_DB", database, priority="cmdline")
     settings.set("OMNICHECK_RUN_ID", run_id, priority="cmdline")
     return settings
+
+
+# Settings scrapy-redis reads (distributed mode); it has no module listing them all.
+SCRAPY_REDIS_SETTINGS = [
+    "REDIS_URL",
+    "REDIS_HOST",
+    "REDIS_PORT",
+    "REDIS_DB",
+    "REDIS_PARAMS",
+    "REDIS_ENCODING",
+    "REDIS_DECODE_RESPONSES",
+    "REDIS_START_URLS_KEY",
+    "REDIS_START_URLS_AS_SET",
+    "REDIS_START_URLS_AS_ZSET",
+    "REDIS_ITEMS_KEY",
+    "REDIS_ITEMS_SERIALIZER",
+    "SCHEDULER_PERSIST",
+    "SCHEDULER_FLUSH_ON_START",
+    "SCHEDULER_IDLE_BEFORE_CLOSE",
+    "SCHEDULER_QUEUE_KEY",
+    "SCHEDULER_QUEUE_CLASS",
+    "SCHEDULER_DUPEFILTER_KEY",
+    "SCHEDULER_DUPEFILTER_CLASS",
+    "SCHEDULER_SERIALIZER",
+    "DUPEFILTER_KEY",
+    "STATS_KEY",
+]
+
+
+def known_setting_names() -> set[str]:
+    """Every setting Scrapy, scrapy-redis or omnicheck itself defines."""
+    import crawler.settings
+
+    names = {name for name in dir(default_settings) if name.isupper()}
+    names.update(name for name in dir(crawler.settings) if name.isupper())
+    names.update(SCRAPY_REDIS_SETTINGS)
+    names.update(
+        f"OMNICHECK_{name}"
+        for name in ["CONFIG", "CRAWL", "REDIS", "WORKER_ID", "WORKER_TIMEOUT", "FEED_MAXSIZE"]
+    )
+    return names
+
+
+def misspelled_setting(name: str, known: set[str] | None = None) -> str | None:
+    """The setting ``name`` was probably meant to be, if it is a near miss of a known one.
+
+    A name far from every known one is left alone: extensions bring settings of their own, and
+    Scrapy passes every name on, so only a likely typo is worth a warning.
+    """
+    known = known_setting_names() if known is None else known
+    if name in known:
+        return None
+    if name.upper() in known:
+        return name.upper()
+    match = process.extractOne(name.upper(), known, scorer=fuzz.ratio, score_cutoff=85)
+    return match[0] if match else None
+
+
+def setting_warnings(config: Config, overrides: dict[str, Any]) -> list[str]:
+    """One line per setting, in the config's ``crawl:`` key or a ``-s``, that looks mistyped."""
+    known = known_setting_names()
+    warnings = []
+    for name in config.crawl:
+        meant = misspelled_setting(str(name), known)
+        if meant:
+            line = config.line_of(f"crawl.{name}")
+            where = f"{config.path}:{line}" if line else str(config.path)
+            warnings.append(
+                f"{where}: crawl.{name}: not a setting of Scrapy or omnicheck;"
+                f" did you mean {meant}? (passed on as written)"
+            )
+    for name in overrides:
+        meant = misspelled_setting(name, known)
+        if meant:
+            warnings.append(
+                f"-s {name}: not a setting of Scrapy or omnicheck;"
+                f" did you mean {meant}? (passed on as written)"
+            )
+    return warnings
 
 
 def job_directory(database: Path, run_id: int) -> Path:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from checker.cli import cli
 from checker.config import load_config
-from checker.crawl import crawl_settings
+from checker.crawl import crawl_settings, misspelled_setting, setting_warnings
 from tests.conftest import run_omnicheck
 
 CONFIG = """name: Shop
@@ -99,3 +99,57 @@ def test_config_and_option_reach_the_crawl(tmp_path: Path, http_server) -> None:
     assert private_page() == (1, None)
     ok, reason = private_page("-s", "ROBOTSTXT_OBEY=true")
     assert ok == 0 and "robots.txt" in reason
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("DOWNLOAD_DELEY", "DOWNLOAD_DELAY"),
+        ("download_delay", "DOWNLOAD_DELAY"),
+        ("CONCURENT_REQUESTS", "CONCURRENT_REQUESTS"),
+        ("AUTOTHROTLE_ENABLED", "AUTOTHROTTLE_ENABLED"),
+        ("ROBOTS_TXT_OBEY", "ROBOTSTXT_OBEY"),
+        ("REDIS_URI", "REDIS_URL"),
+        ("OMNICHECK_BATCHSIZE", "OMNICHECK_BATCH_SIZE"),
+        # Known names, and an extension's own settings, are not typos.
+        ("DOWNLOAD_DELAY", None),
+        ("OMNICHECK_BATCH_SIZE", None),
+        ("SCHEDULER_PERSIST", None),
+        ("ZYTE_API_KEY", None),
+        ("PLAYWRIGHT_BROWSER_TYPE", None),
+        ("SPLASH_URL", None),
+    ],
+)
+def test_a_near_miss_of_a_known_setting_is_named(name: str, meant: str | None) -> None:
+    assert misspelled_setting(name) == meant
+
+
+def test_mistyped_settings_are_warned_with_file_and_line(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, "  DOWNLOAD_DELAY: 1\n  DEPTH_LIMT: 3"))
+    warnings = setting_warnings(config, {"LOG_LEVLE": "INFO", "ZYTE_API_KEY": "k"})
+    assert warnings == [
+        f"{config.path}:8: crawl.DEPTH_LIMT: not a setting of Scrapy or omnicheck;"
+        " did you mean DEPTH_LIMIT? (passed on as written)",
+        "-s LOG_LEVLE: not a setting of Scrapy or omnicheck;"
+        " did you mean LOG_LEVEL? (passed on as written)",
+    ]
+
+
+@pytest.mark.slow
+def test_a_mistyped_setting_warns_and_the_crawl_goes_on(tmp_path: Path, http_server) -> None:
+    base = http_server(write_site(tmp_path))
+    config = write_config(tmp_path, "  AUTOTHROTTLE_ENABLED: false", base)
+    database = tmp_path / "x.db"
+    result = run_omnicheck(
+        "crawl", "-c", str(config), "--db", str(database), "-s", "ROBOTSTXT_OBEJ=false"
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: -s ROBOTSTXT_OBEJ: not a setting of Scrapy or omnicheck;"
+        " did you mean ROBOTSTXT_OBEY? (passed on as written)"
+    ) in result.stderr
+    with sqlite3.connect(database) as connection:
+        # passed on as written: Scrapy ignores the unknown name, so robots.txt is still obeyed
+        assert connection.execute(
+            "SELECT ok FROM pages WHERE url LIKE '%/private.html'"
+        ).fetchone() == (0,)
