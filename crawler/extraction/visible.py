@@ -64,6 +64,14 @@ CURRENCY_AMOUNT = re.compile(
     r"(?:[€$£¥₹₽₺₩₪฿]|kr\b|:-|\b(?:eur|euroa|usd|gbp|sek|nok|dkk|chf|pln|zł)\b)",
     re.IGNORECASE,
 )
+# An amount with its currency as a whole ("£229.99", "1 299:-"), and a percentage ("sis. alv
+# 25,5 %"): what may stand beside the amount in a price label without being another number.
+WHOLE_AMOUNT = re.compile(
+    r"(?:[€$£¥₹₽₺₩₪฿]|\b(?:eur|usd|gbp|sek|nok|dkk|chf|pln|kr|zł)\b\.?)\s*\d(?:[\d\s.,]*\d)?"
+    r"|\d(?:[\d\s.,]*\d)?\s*(?:[€$£¥₹₽₺₩₪฿]|kr\b|:-|\b(?:eur|euroa|usd|gbp|sek|nok|dkk|chf|pln|zł)\b)"
+    r"|\d+(?:[.,]\d+)?\s*%",
+    re.IGNORECASE,
+)
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 TOKEN_SPLIT = re.compile(r"[^a-z0-9äöå]+")
 
@@ -74,6 +82,7 @@ class PriceWords:
     price_prefixes: tuple[str, ...]
     old_price: re.Pattern[str]
     not_the_price: re.Pattern[str]
+    from_price: re.Pattern[str]
 
 
 @cache
@@ -91,7 +100,19 @@ def price_words() -> PriceWords:
             + rf"|(?:/|\bper\b|\bpro\b|\bà\b)\s*(?:{units})(?!\w)",
             re.IGNORECASE,
         ),
+        from_price=_words(data.get("from_price_words", {})),
     )
+
+
+def is_from_price(label: str) -> bool:
+    """A label that gives the lowest of several prices ("från 99 kr", "alk. 49 €", "From £10")."""
+    return price_words().from_price.search(label) is not None
+
+
+def _another_number(label: str) -> bool:
+    """A number in the label besides its amount and percentages: a multi-buy ("3 för 99 kr",
+    "2 kpl 10 €") or a count ("30 pv"), whose first number price-parser would take."""
+    return re.search(r"\d", WHOLE_AMOUNT.sub(" ", label)) is not None
 
 
 def _words(by_language: dict[str, list[str]]) -> re.Pattern[str]:
@@ -162,6 +183,8 @@ class ProductMarkup:
                 continue
             text = _label_text(element)
             if not text or len(text) > MAX_LABEL or len(CURRENCY_AMOUNT.findall(text)) > 1:
+                continue
+            if _another_number(text):
                 continue
             if words.old_price.search(text) or words.not_the_price.search(text):
                 continue
@@ -314,7 +337,7 @@ def _labels_in(container: Any, currency: str | None, locale: str | None) -> tupl
     evidence = ""
     for text, _ in _visible_texts(container):
         label = clean_text(text)
-        if not label or len(label) > MAX_LABEL or not _bare_label(label):
+        if not label or len(label) > MAX_LABEL or not _bare_label(label) or _another_number(label):
             continue
         if words.old_price.search(label) or words.not_the_price.search(label):
             continue
