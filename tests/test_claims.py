@@ -160,6 +160,23 @@ def test_a_cookie_banner_is_not_a_claim() -> None:
     assert [describe(claim) for claim in claims] == ["delivery_time 1-3 days"]
 
 
+def test_a_minified_bar_of_benefits_reads_as_separate_items() -> None:
+    """Adjacent spans without whitespace between them are items a browser lays out apart."""
+    page = ParsedPage.from_html(
+        "<html><body><div class='usp'><span>Fri frakt över 499 kr</span><span>Öppet köp 30 "
+        "dagar</span><span>Hämta i butik</span></div>"
+        "<p>Palautus<b>oikeus</b> 30 päivää, <b>iPhone</b>-tuotteille 14 päivää.</p></body></html>",
+        "https://x.example/",
+    )
+    claims = extract_claims(page.text_blocks, "webshop", page.url, currency="SEK", locale="sv_SE")
+    assert sorted(describe(claim) for claim in claims) == [
+        "click_and_collect",
+        "free_delivery 499 SEK",
+        "returns 30 days",
+        "returns 30 days",
+    ]
+
+
 def test_a_footer_repeated_on_every_page_is_one_claim(tmp_path: Path) -> None:
     html = (
         "<html><body><main><p>Tuote {n}</p></main>"
