@@ -293,6 +293,25 @@ HEAD_FI = "<title>Retkikeitin | Retkiaitta</title>"
             "59",
         ),
         (
+            '<h1>Retkikeitin</h1><div class="price">+ pant 2 kr</div>'
+            '<div class="price">19,90 kr</div>',
+            SV,
+            "19.90",
+        ),
+        (
+            '<h1>Retkikeitin</h1><div class="price-badge">-200 kr</div>'
+            '<div class="price">799 kr</div>',
+            SV,
+            "799",
+        ),
+        # the product's price before a section about other products still counts
+        (
+            '<h1>Retkikeitin</h1><span class="hinta">49,90 €</span>'
+            '<h2>Asiakkaat ostivat myös</h2><div><span class="hinta">6,90 €</span></div>',
+            FI,
+            "49.90",
+        ),
+        (
             '<h1>Retkikeitin</h1><div class="price">49 € kuussa</div><div class="price">1 099 €</div>',
             FI,
             "1099",
@@ -332,6 +351,34 @@ def test_shown_price(body: str, options: ExtractionOptions, expected: str) -> No
         ("<div><h1>Retkikeitin</h1><p>49,90 €</p><p>59,90 €</p></div>", FI),
         # a range in one element
         ('<h1>Retkikeitin</h1><span class="price">£10.00 - £14.00</span>', EN),
+        # a sold-out page that hides its price: the prices of the section about other
+        # products (by its class in Finnish or Swedish, or by its heading) are not its own
+        (
+            '<h1>Retkikeitin</h1><p class="saatavuus">Loppuunmyyty</p>'
+            '<section class="suositellut"><div class="tuote"><a href="/a">Kaasu</a>'
+            '<span class="hinta">6,90 €</span></div></section>',
+            FI,
+        ),
+        (
+            '<h1>Retkikeitin</h1><p class="lagerstatus">Slutsåld</p><div class="tillbehor">'
+            '<a href="/a">Gas</a><span class="pris">69 kr</span></div>',
+            SV,
+        ),
+        (
+            '<h1>Retkikeitin</h1><p class="saatavuus">Loppuunmyyty</p>'
+            '<h2>Asiakkaat ostivat myös</h2><div><a href="/a">Kaasu</a>'
+            '<span class="hinta">6,90 €</span></div>',
+            FI,
+        ),
+        (
+            "<div><h1>Retkikeitin</h1><p>Loppuunmyyty</p><h2>Liknande produkter</h2>"
+            '<ul><li><a href="/a">Gas</a></li><li>69 kr</li></ul></div>',
+            SV,
+        ),
+        # a discount badge, a deposit or an add-on alone is not the price
+        ('<h1>Retkikeitin</h1><div class="price-badge">-200 kr</div>', SV),
+        ('<h1>Retkikeitin</h1><div class="price">+ pant 2 kr</div>', SV),
+        ('<h1>Retkikeitin</h1><div class="hinta">Asennus 99 €</div>', FI),
         # a multi-buy: price-parser would read the count as the price
         ('<h1>Retkikeitin</h1><div class="price">3 för 99 kr</div>', SV),
         ('<h1>Retkikeitin</h1><div class="hinta">2 kpl 10 €</div>', FI),

@@ -10,6 +10,7 @@ exactly one amount. Anything ambiguous gives nothing: a false price is worse tha
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -72,6 +73,8 @@ WHOLE_AMOUNT = re.compile(
     r"|\d+(?:[.,]\d+)?\s*%",
     re.IGNORECASE,
 )
+DISCOUNT = re.compile(r"\s*[-−–]\s*(?:[€$£]\s*)?\d")
+SUBHEADINGS = "following::*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 TOKEN_SPLIT = re.compile(r"[^a-z0-9äöå]+")
 
@@ -83,6 +86,7 @@ class PriceWords:
     old_price: re.Pattern[str]
     not_the_price: re.Pattern[str]
     from_price: re.Pattern[str]
+    other_products: re.Pattern[str] | None
 
 
 @cache
@@ -101,7 +105,13 @@ def price_words() -> PriceWords:
             re.IGNORECASE,
         ),
         from_price=_words(data.get("from_price_words", {})),
+        other_products=_phrases(data.get("other_products_headings", {})),
     )
+
+
+def _phrases(by_language: dict[str, list[str]]) -> re.Pattern[str] | None:
+    phrases = sorted({str(p).lower() for ps in by_language.values() for p in ps}, key=len)[::-1]
+    return re.compile("|".join(re.escape(p) for p in phrases), re.I) if phrases else None
 
 
 def is_from_price(label: str) -> bool:
@@ -111,8 +121,31 @@ def is_from_price(label: str) -> bool:
 
 def _another_number(label: str) -> bool:
     """A number in the label besides its amount and percentages: a multi-buy ("3 för 99 kr",
-    "2 kpl 10 €") or a count ("30 pv"), whose first number price-parser would take."""
+    "2 kpl 10 €") or a count ("30 pv"), whose first number price-parser would take; or an
+    amount written as a discount ("-200 kr")."""
+    if DISCOUNT.match(label):
+        return True
     return re.search(r"\d", WHOLE_AMOUNT.sub(" ", label)) is not None
+
+
+def other_products_sections(heading: Any) -> set[Any]:
+    """Elements in the sections that a heading after the product's heading opens about other
+    products ("Asiakkaat ostivat myös", "Liknande produkter"): the heading's following siblings
+    and their descendants, from the level where the heading has any."""
+    pattern = price_words().other_products
+    if pattern is None or heading is None:
+        return set()
+    excluded: set[Any] = set()
+    for subheading in heading.xpath(SUBHEADINGS):
+        if not pattern.search(clean_text(subheading.text_content())):
+            continue
+        start = subheading
+        while start.getnext() is None and start.getparent() is not None:
+            start = start.getparent()
+        for sibling in start.itersiblings():
+            excluded.add(sibling)
+            excluded.update(sibling.iterdescendants())
+    return excluded
 
 
 def _words(by_language: dict[str, list[str]]) -> re.Pattern[str]:
@@ -145,6 +178,7 @@ class ProductMarkup:
         self.name = clean_text(self.heading.text_content()) if self.heading is not None else None
         self._prices: list[tuple[int, Any]] = []
         self._stock: list[tuple[int, Any]] = []
+        self._elsewhere: set[Any] = set()
         if self.heading is not None:
             self._locate(page)
 
@@ -165,9 +199,10 @@ class ProductMarkup:
             is_stock = stock_marker.search(names) is not None
             if is_price or is_stock:
                 marked.append((position, element, is_price, is_stock))
+        self._elsewhere = other_products_sections(self.heading)
         for position, element, is_price, is_stock in marked:
             distance = _distance(position, heading_at)
-            if distance > WINDOW or _outside_content(element):
+            if distance > WINDOW or _outside_content(element) or element in self._elsewhere:
                 continue
             if is_price:
                 self._prices.append((distance, element))
@@ -228,7 +263,7 @@ class ProductMarkup:
             if parent is None or parent.tag in ("body", "html"):
                 break
             container = parent
-            prices, evidence = _labels_in(container, currency, locale)
+            prices, evidence = _labels_in(container, currency, locale, self._elsewhere)
             if len(prices) == 1:
                 return prices[0], evidence
             if len(prices) > 1:
@@ -327,7 +362,9 @@ def _struck(element: Any, root: Any) -> bool:
     return False
 
 
-def _labels_in(container: Any, currency: str | None, locale: str | None) -> tuple[list[Money], str]:
+def _labels_in(
+    container: Any, currency: str | None, locale: str | None, elsewhere: Collection[Any] = ()
+) -> tuple[list[Money], str]:
     """Distinct prices standing alone as labels ("89 €" and "89,00 €" are one price).
 
     A price inside a sentence ("free delivery over 50 €") is not a label and does not count.
@@ -335,7 +372,9 @@ def _labels_in(container: Any, currency: str | None, locale: str | None) -> tupl
     words = price_words()
     prices: dict[object, Money] = {}
     evidence = ""
-    for text, _ in _visible_texts(container):
+    for text, holder in _visible_texts(container):
+        if holder in elsewhere:
+            continue
         label = clean_text(text)
         if not label or len(label) > MAX_LABEL or not _bare_label(label) or _another_number(label):
             continue
