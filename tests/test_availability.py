@@ -40,6 +40,13 @@ def test_schema_values(value: object, expected: str) -> None:
         ("Loppu varastosta", "out_of_stock"),
         ("Tilapäisesti loppu", "out_of_stock"),
         ("Tilattavissa, toimitus 2–3 viikkoa", "backorder"),
+        # a count of zero says the opposite of the phrase beside it
+        ("Verkkokaupan varastossa: 0 kpl", "out_of_stock"),
+        ("Varastossa 0 kpl", "out_of_stock"),
+        ("Varastossa 10 kpl", "in_stock"),
+        ("Varastossa 0–2 päivässä", "in_stock"),
+        # expected back: not in stock now
+        ("Tulossa varastoon 12.12.", "backorder"),
         ("Ennakkotilattavissa", "preorder"),
         ("Poistunut valikoimasta", "discontinued"),
         # Swedish
@@ -49,11 +56,17 @@ def test_schema_values(value: object, expected: str) -> None:
         ("Tillfälligt slut", "out_of_stock"),
         ("Ej i lager", "out_of_stock"),
         ("Beställningsvara", "backorder"),
+        ("I lager: 0 st", "out_of_stock"),
+        ("Åter i lager v. 50", "backorder"),
+        ("Beräknas åter i lager vecka 50", "backorder"),
+        ("Åter i lager!", "in_stock"),
         ("Kommer snart", "preorder"),
         ("Utgått", "discontinued"),
         # English
         ("In stock", "in_stock"),
         ("Only 2 left in stock", "in_stock"),
+        ("0 in stock", "out_of_stock"),
+        ("Expected back in stock 12 December", "backorder"),
         ("Currently unavailable.", "out_of_stock"),
         ("Currently unavailable onlineCheck in-store stock", "out_of_stock"),
         ("Sold out", "out_of_stock"),

@@ -47,6 +47,17 @@ EXAMPLES = [
     ("Toimitus on ilmainen, kun tilaat yli 79 eurolla.", ["free_delivery 79 EUR"]),
     ("Ilmainen toimitus kaikkiin tilauksiin!", ["free_delivery"]),
     ("Toimitus ei ole ilmainen Ahvenanmaalle.", ["free_delivery negated [ahvenanmaalle]"]),
+    # the shipping cost beside the threshold is not the threshold
+    (
+        "Toimitusmaksu 4,90 €, ilmainen toimitus yli 50 € tilauksiin.",
+        ["free_delivery 50 EUR"],
+    ),
+    ("Tilaa yli 50 € ja saat ilmaisen toimituksen.", ["free_delivery 50 EUR"]),
+    # two services in one sentence: each keeps its own number
+    (
+        "30 päivän palautusoikeus ja 14 päivän hintatakuu.",
+        ["returns 30 days", "price_guarantee 14 days"],
+    ),
     # -- Finnish: warranty, pick-up and other services ------------------------------------
     ("Tuotteillamme on 2 vuoden takuu.", ["warranty 2 years"]),
     ("Takuu 24 kk.", ["warranty 2 years"]),
@@ -69,6 +80,10 @@ EXAMPLES = [
     # -- Swedish ----------------------------------------------------------------------------
     ("Fri frakt över 499 kr.", ["free_delivery 499 SEK"]),
     ("Fri frakt på alla beställningar över 500:-", ["free_delivery 500 SEK"]),
+    ("Frakt 49 kr, fri frakt över 499 kr.", ["free_delivery 499 SEK"]),
+    ("Endast 399:- 🔦 Fri frakt över 499 kr.", ["free_delivery 499 SEK"]),
+    ("Beställ för 499 kr eller mer och få fri frakt.", ["free_delivery 499 SEK"]),
+    ("Leverans 1-3 dagar Öppet köp 30 dagar", ["returns 30 days", "delivery_time 1-3 days"]),
     ("30 dagars öppet köp.", ["returns 30 days"]),
     ("Du har 14 dagars ångerrätt.", ["returns 14 days"]),
     ("Leveranstid 2–4 arbetsdagar.", ["delivery_time 2-4 days"]),
@@ -84,6 +99,7 @@ EXAMPLES = [
     ("Vi firar 30 år i branschen!", []),
     # -- English ----------------------------------------------------------------------------
     ("Free delivery on orders over €50.", ["free_delivery 50 EUR"]),
+    ("Standard delivery €3.95, free delivery on orders over €50.", ["free_delivery 50 EUR"]),
     ("Free shipping on all orders.", ["free_delivery"]),
     ("30-day returns on all items.", ["returns 30 days"]),
     ("You can return items within 14 days of delivery.", ["returns 14 days"]),
@@ -142,6 +158,23 @@ def test_a_cookie_banner_is_not_a_claim() -> None:
     )
     claims = extract_claims(page.text_blocks, "webshop", page.url)
     assert [describe(claim) for claim in claims] == ["delivery_time 1-3 days"]
+
+
+def test_a_minified_bar_of_benefits_reads_as_separate_items() -> None:
+    """Adjacent spans without whitespace between them are items a browser lays out apart."""
+    page = ParsedPage.from_html(
+        "<html><body><div class='usp'><span>Fri frakt över 499 kr</span><span>Öppet köp 30 "
+        "dagar</span><span>Hämta i butik</span></div>"
+        "<p>Palautus<b>oikeus</b> 30 päivää, <b>iPhone</b>-tuotteille 14 päivää.</p></body></html>",
+        "https://x.example/",
+    )
+    claims = extract_claims(page.text_blocks, "webshop", page.url, currency="SEK", locale="sv_SE")
+    assert sorted(describe(claim) for claim in claims) == [
+        "click_and_collect",
+        "free_delivery 499 SEK",
+        "returns 30 days",
+        "returns 30 days",
+    ]
 
 
 def test_a_footer_repeated_on_every_page_is_one_claim(tmp_path: Path) -> None:

@@ -223,6 +223,99 @@ HEAD_FI = "<title>Retkikeitin | Retkiaitta</title>"
         ),
         # no price markup: a lone price label next to the heading
         ("<div><h1>Retkikeitin</h1><p>49,90 €</p></div>", FI, "49.90"),
+        # a member's price shown first is not what everyone pays
+        (
+            '<h1>Retkikeitin</h1><p class="jasenhinta">Jäsenhinta 44,90 €</p>'
+            '<p class="hinta">49,90 €</p>',
+            FI,
+            "49.90",
+        ),
+        (
+            '<h1>Retkikeitin</h1><div class="price">Medlemspris 2 249 kr</div>'
+            '<div class="price">2 499 kr</div>',
+            SV,
+            "2499",
+        ),
+        (
+            '<h1>Retkikeitin</h1><div class="price-member">2 249 kr</div>'
+            '<div class="price">2 499 kr</div>',
+            SV,
+            "2499",
+        ),
+        # savings, unit prices by name and prices without VAT are not the price
+        (
+            '<h1>Retkikeitin</h1><div class="price">Spara 200 kr</div>'
+            '<div class="price">1 299 kr</div>',
+            SV,
+            "1299",
+        ),
+        (
+            '<h1>Retkikeitin</h1><div class="hinta">Kilohinta 12,90 €</div>'
+            '<div class="hinta">3,87 €</div>',
+            FI,
+            "3.87",
+        ),
+        (
+            '<h1>Retkikeitin</h1><div class="price">Jämförpris: 129 kr</div>'
+            '<div class="price">38,70 kr</div>',
+            SV,
+            "38.70",
+        ),
+        (
+            '<h1>Retkikeitin</h1><div class="price">1 039 kr exkl. moms</div>'
+            '<div class="price">1 299 kr</div>',
+            SV,
+            "1299",
+        ),
+        (
+            '<h1>Retkikeitin</h1><div class="hinta">1 035,78 € alv 0 %</div>'
+            '<div class="hinta">1 299,90 € sis. alv 25,5 %</div>',
+            FI,
+            "1299.90",
+        ),
+        # the lowest price of the last 30 days (EU Omnibus) is a reference price
+        (
+            '<h1>Retkikeitin</h1><div class="hinta">Alin hinta 30 pv: 69,90 €</div>'
+            '<div class="hinta">59,90 €</div>',
+            FI,
+            "59.90",
+        ),
+        (
+            '<h1>Retkikeitin</h1><div class="price">Lägsta pris senaste 30 dagarna 699 kr</div>'
+            '<div class="price">599 kr</div>',
+            SV,
+            "599",
+        ),
+        (
+            '<h1>Retkikeitin</h1><div class="price">Lowest price in 30 days: £69</div>'
+            '<div class="price">£59</div>',
+            EN,
+            "59",
+        ),
+        (
+            '<h1>Retkikeitin</h1><div class="price">+ pant 2 kr</div>'
+            '<div class="price">19,90 kr</div>',
+            SV,
+            "19.90",
+        ),
+        (
+            '<h1>Retkikeitin</h1><div class="price-badge">-200 kr</div>'
+            '<div class="price">799 kr</div>',
+            SV,
+            "799",
+        ),
+        # the product's price before a section about other products still counts
+        (
+            '<h1>Retkikeitin</h1><span class="hinta">49,90 €</span>'
+            '<h2>Asiakkaat ostivat myös</h2><div><span class="hinta">6,90 €</span></div>',
+            FI,
+            "49.90",
+        ),
+        (
+            '<h1>Retkikeitin</h1><div class="price">49 € kuussa</div><div class="price">1 099 €</div>',
+            FI,
+            "1099",
+        ),
     ],
 )
 def test_shown_price(body: str, options: ExtractionOptions, expected: str) -> None:
@@ -258,6 +351,38 @@ def test_shown_price(body: str, options: ExtractionOptions, expected: str) -> No
         ("<div><h1>Retkikeitin</h1><p>49,90 €</p><p>59,90 €</p></div>", FI),
         # a range in one element
         ('<h1>Retkikeitin</h1><span class="price">£10.00 - £14.00</span>', EN),
+        # a sold-out page that hides its price: the prices of the section about other
+        # products (by its class in Finnish or Swedish, or by its heading) are not its own
+        (
+            '<h1>Retkikeitin</h1><p class="saatavuus">Loppuunmyyty</p>'
+            '<section class="suositellut"><div class="tuote"><a href="/a">Kaasu</a>'
+            '<span class="hinta">6,90 €</span></div></section>',
+            FI,
+        ),
+        (
+            '<h1>Retkikeitin</h1><p class="lagerstatus">Slutsåld</p><div class="tillbehor">'
+            '<a href="/a">Gas</a><span class="pris">69 kr</span></div>',
+            SV,
+        ),
+        (
+            '<h1>Retkikeitin</h1><p class="saatavuus">Loppuunmyyty</p>'
+            '<h2>Asiakkaat ostivat myös</h2><div><a href="/a">Kaasu</a>'
+            '<span class="hinta">6,90 €</span></div>',
+            FI,
+        ),
+        (
+            "<div><h1>Retkikeitin</h1><p>Loppuunmyyty</p><h2>Liknande produkter</h2>"
+            '<ul><li><a href="/a">Gas</a></li><li>69 kr</li></ul></div>',
+            SV,
+        ),
+        # a discount badge, a deposit or an add-on alone is not the price
+        ('<h1>Retkikeitin</h1><div class="price-badge">-200 kr</div>', SV),
+        ('<h1>Retkikeitin</h1><div class="price">+ pant 2 kr</div>', SV),
+        ('<h1>Retkikeitin</h1><div class="hinta">Asennus 99 €</div>', FI),
+        # a multi-buy: price-parser would read the count as the price
+        ('<h1>Retkikeitin</h1><div class="price">3 för 99 kr</div>', SV),
+        ('<h1>Retkikeitin</h1><div class="hinta">2 kpl 10 €</div>', FI),
+        ("<div><h1>Retkikeitin</h1><p>2 kpl 10 €</p></div>", FI),
         # header and footer prices (mini cart) are outside the content
         (
             '<header><span class="price">0,00 €</span><span class="price">12,90 €</span></header>'
@@ -268,6 +393,24 @@ def test_shown_price(body: str, options: ExtractionOptions, expected: str) -> No
 )
 def test_no_price_it_cannot_stand_behind(body: str, options: ExtractionOptions) -> None:
     assert only_price(body, options, HEAD_FI) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "options", "from_price"),
+    [
+        ('<h1>Retkikeitin</h1><span class="price">från 99 kr</span>', SV, True),
+        ('<h1>Retkikeitin</h1><span class="hinta">alk. 49 €</span>', FI, True),
+        ("<div><h1>Retkikeitin</h1><p>Hinta alkaen 129,90 €</p></div>", FI, True),
+        ('<h1>Retkikeitin</h1><span class="price">From £49.00</span>', EN, True),
+        ('<h1>Retkikeitin</h1><span class="price">1 299:-</span>', SV, False),
+    ],
+)
+def test_a_shown_from_price_is_marked(
+    body: str, options: ExtractionOptions, from_price: bool
+) -> None:
+    """A variant's lowest price ("från 99 kr") is not compared as the product's price."""
+    (offer,) = offers(body, options, HEAD_FI)
+    assert offer.price is not None and offer.is_from_price is from_price
 
 
 def test_no_heading_naming_the_product_gives_no_text_price() -> None:

@@ -53,6 +53,20 @@ PRICES = [
     ("Now only £20 off!", [("20", "GBP", "other")]),
     ("Free shipping on orders over $50", [("50", "USD", "other")]),
     ("Kånken 16 L for 89.95 EUR 🎒", [("89.95", "EUR", "current")]),
+    # members' prices, unit and monthly prices, multi-buys and the 30-day lowest price
+    (
+        "Sovsäck ord. pris 2 499 kr, medlemspris 2 249 kr.",
+        [("2499", "SEK", "old"), ("2249", "SEK", "other")],
+    ),
+    ("Jäsenhinta 54,90 €!", [("54.90", "EUR", "other")]),
+    ("Sohva Lepo vain 49 €/kk!", [("49", "EUR", "other")]),
+    ("Only £12.50 per month", [("12.50", "GBP", "other")]),
+    ("Kahvipavut: 2 kpl 34 €, kilohinta 17 €.", [("34", "EUR", "other"), ("17", "EUR", "other")]),
+    ("Strumpor 3 för 99 kr", [("99", "SEK", "other")]),
+    (
+        "Moka nyt 59,90 € (alin hinta 30 pv 69,90 €)",
+        [("59.90", "EUR", "current"), ("69.90", "EUR", "old")],
+    ),
     # not prices at all
     ("Kånken 16 L – 40 x 30 x 15 cm, 20 % alennus", []),
     ("Tarjous voimassa 20.–30.11.", []),
@@ -69,6 +83,12 @@ def test_price_mentions(text: str, expected: list[tuple[str, str, str]]) -> None
 @pytest.mark.xfail(strict=True, reason="a price written without any currency is not read")
 def test_price_without_currency() -> None:
     assert price_mentions("Kånken nyt vain 59,90!", "EUR", "fi_FI")
+
+
+@pytest.mark.xfail(strict=True, reason='a bare number before "för" reads as a multi-buy count')
+def test_name_ending_in_a_number_before_for_is_not_a_multibuy() -> None:
+    (mention,) = price_mentions("iPhone 15 för 9 990 kr", "SEK", "sv_SE")
+    assert mention.role == "current"
 
 
 AVAILABILITY = [

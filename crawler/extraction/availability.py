@@ -16,6 +16,15 @@ UNKNOWN = "unknown"
 
 
 @cache
+def _zero_count() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A count of zero right after a phrase ("Varastossa: 0 kpl") and right before one."""
+    words = load_vocabulary("availability").get("zero_counts", [])
+    counts = "|".join(re.escape(str(word)) for word in sorted(words, key=len, reverse=True))
+    count = rf"(?<![\d.,])0(?![\d.,]\d|\s*[-–—]\s*\d)(?:\s*(?:{counts})(?!\w))?"
+    return re.compile(rf"^[\s:=]*{count}"), re.compile(rf"{count}\s*$")
+
+
+@cache
 def _tables() -> tuple[dict[str, str], re.Pattern[str], dict[str, str]]:
     vocabulary = load_vocabulary("availability")
     schema = {key.lower(): value for key, value in vocabulary.get("schema_org", {}).items()}
@@ -43,13 +52,20 @@ def from_schema(value: object) -> str:
 def from_text(text: str | None) -> str:
     """Normalise free text ("Loppuunmyyty", "I lager", "Only 2 left in stock").
 
-    The longest phrase found wins, so negated phrases ("ei varastossa") beat their positive part.
+    The longest phrase found wins, so negated phrases ("ei varastossa") beat their positive part;
+    an in-stock phrase with a count of zero beside it ("Varastossa: 0 kpl") is out of stock.
     """
     if not text:
         return UNKNOWN
     _, pattern, phrases = _tables()
-    found = pattern.findall(text)
+    found = list(pattern.finditer(text))
     if not found:
         return UNKNOWN
-    longest = max(found, key=len)
-    return phrases[longest.lower()]
+    longest = max(found, key=lambda match: len(match.group(0)))
+    status = phrases[longest.group(0).lower()]
+    after, before = _zero_count()
+    if status == "in_stock" and (
+        after.search(text[longest.end() :]) or before.search(text[: longest.start()])
+    ):
+        return "out_of_stock"
+    return status

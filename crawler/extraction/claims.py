@@ -51,6 +51,7 @@ class ServiceVocabulary:
     units: dict[str, list[tuple[str, re.Pattern[str]]]]
     numbers: tuple[tuple[re.Pattern[str], str], ...] = ()
     prefilter: re.Pattern[str] | None = None
+    thresholds: tuple[re.Pattern[str] | None, re.Pattern[str] | None] = (None, None)
 
     def label(self, service_id: str) -> str:
         return next((s.label for s in self.services if s.id == service_id), service_id)
@@ -101,6 +102,7 @@ def build_vocabulary(
         for value, words in data.get("numbers", {}).items()
     )
     conditions = _by_language(data.get("conditions", {}))
+    thresholds = data.get("thresholds", {})
     return ServiceVocabulary(
         services=tuple(services),
         negation=_alternatives(_by_language(data.get("negation", {}))),
@@ -108,7 +110,22 @@ def build_vocabulary(
         units=units,
         numbers=numbers,
         prefilter=_prefilter([service.pattern.pattern for service in services]),
+        thresholds=(
+            _words_at(thresholds.get("before", {}), r"\W*$"),
+            _words_at(thresholds.get("after", {}), "", r"^\W*"),
+        ),
     )
+
+
+def _words_at(
+    by_language: dict[str, list[str]], end: str, start: str = ""
+) -> re.Pattern[str] | None:
+    """Whole words from the vocabulary, anchored where an amount's neighbour text meets it."""
+    words = sorted({str(word) for word in _by_language(by_language)}, key=len, reverse=True)
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(word) for word in words)
+    return re.compile(rf"{start}(?<!\w)(?:{alternatives})(?!\w){end}", re.IGNORECASE)
 
 
 def compile_service(service_id: str, definition: Any) -> Service | None:
@@ -224,27 +241,19 @@ def _attach_value(
     locale: str | None,
 ) -> None:
     if attribute == "money":
-        for found in MONEY.finditer(sentence):
-            money = parse_price(found.group(0), currency, locale)
-            if money is not None:
-                code = money.currency
-                if found.group(0).rstrip().endswith(":-"):
-                    code = currency_code(":-", locale)
-                claim.attribute, claim.low, claim.high = "money", money.amount, money.amount
-                claim.unit = code
-                return
+        _attach_money(claim, sentence, match, vocabulary, currency, locale)
         return
     text = _digits(sentence, vocabulary)
     service_match = re.compile(re.escape(match.group(0)), re.IGNORECASE).search(text) or match
     candidates = []
     for found in re.finditer(RANGE + r"\s*-?\s*(\w+(?:\s\w+)?)", text):
-        unit = _unit(found.group(3), attribute, vocabulary)
-        if unit is None:
+        named = _unit(found.group(3), attribute, vocabulary)
+        if named is None:
             continue
-        distance = min(
-            abs(found.start() - service_match.end()), abs(service_match.start() - found.end())
-        )
-        candidates.append((distance, found, unit))
+        # The number ends with its unit word, not with the word after it ("30 päivän
+        # palautusoikeus ja 14 päivän hintatakuu": the returns' 30 touches "palautusoikeus").
+        end = found.start(3) + named[1]
+        candidates.append((_gap(found.start(), end, service_match), found, named[0]))
     if not candidates:
         return
     _, found, unit = min(candidates, key=lambda candidate: candidate[0])
@@ -267,11 +276,53 @@ def _digits(sentence: str, vocabulary: ServiceVocabulary) -> str:
     return sentence
 
 
-def _unit(word: str, attribute: str, vocabulary: ServiceVocabulary) -> str | None:
+def _unit(word: str, attribute: str, vocabulary: ServiceVocabulary) -> tuple[str, int] | None:
+    """The unit a word names, and how many of its characters the unit took."""
     for unit, pattern in vocabulary.units.get(attribute, []):
-        if pattern.match(word):
-            return unit
+        found = pattern.match(word)
+        if found:
+            return unit, found.end()
     return None
+
+
+def _gap(start: int, end: int, service: re.Match[str]) -> tuple[int, int]:
+    """How far a number stands from the service's words; at equal distances the number after
+    them ("Öppet köp 30 dagar") before the one before them."""
+    if start >= service.end():
+        return start - service.end(), 0
+    return max(0, service.start() - end), 1
+
+
+def _attach_money(
+    claim: ServiceClaim,
+    sentence: str,
+    match: re.Match[str],
+    vocabulary: ServiceVocabulary,
+    currency: str | None,
+    locale: str | None,
+) -> None:
+    """The order value a free-delivery claim names: the amount written as a threshold ("yli
+    50 €", "över 499 kr", "499 kr eller mer"), else the one nearest the service's words. The
+    shipping cost beside it ("Toimitus 4,90 €, ilmainen toimitus yli 50 €") and the product's
+    price in a post ("Nu 399:- Fri frakt över 499 kr") are not the threshold."""
+    before, after = vocabulary.thresholds
+    candidates = []
+    for found in MONEY.finditer(sentence):
+        money = parse_price(found.group(0), currency, locale)
+        if money is None:
+            continue
+        code = money.currency
+        if found.group(0).rstrip().endswith(":-"):
+            code = currency_code(":-", locale)
+        threshold = bool(
+            (before and before.search(sentence[max(0, found.start() - 30) : found.start()]))
+            or (after and after.search(sentence[found.end() : found.end() + 30]))
+        )
+        gap = _gap(found.start(), found.end(), match)
+        candidates.append((not threshold, gap, money.amount, code))
+    if candidates:
+        _, _, amount, code = min(candidates, key=lambda candidate: candidate[:2])
+        claim.attribute, claim.low, claim.high, claim.unit = "money", amount, amount, code
 
 
 def plain(value: Decimal) -> Decimal:

@@ -348,6 +348,7 @@ def _apply_selectors(
             money = _element_price(element, options) if element is not None else None
             if money is not None:
                 offer.price, offer.currency = money.amount, money.currency
+                offer.is_from_price = visible.is_from_price(_snippet(element))
                 _record(offer, "price", "selector", _snippet(element))
         if "regular_price" in selectors and offer.regular_price is None:
             money = parse_price(
@@ -421,6 +422,7 @@ def _from_markup(markup: visible.ProductMarkup, options: ExtractionOptions) -> O
     offer = Offer(channel=options.channel, url=markup.page.url, name=markup.name)
     offer.sources["name"] = "text"
     offer.price, offer.currency = money.amount, money.currency
+    offer.is_from_price = visible.is_from_price(evidence)
     _record(offer, "price", "text", evidence)
     return offer
 

@@ -57,6 +57,16 @@ def clean_text(text: str) -> str:
     return SPACE.sub(" ", text).strip()
 
 
+def _append(buffer: list[str], text: str) -> None:
+    """Text after an element boundary. A capital letter straight after a letter or digit starts
+    another item, not the same word: minified markup writes a bar of benefits as
+    ``<span>Fri frakt över 499 kr</span><span>Öppet köp 30 dagar</span>``, which browsers lay
+    out apart and which would otherwise read as "499 krÖppet köp"."""
+    if buffer and text[:1].isupper() and buffer[-1][-1:].isalnum():
+        buffer.append(" ")
+    buffer.append(text)
+
+
 @dataclass
 class TextBlock:
     """A run of visible text and where it sits on the page."""
@@ -127,13 +137,13 @@ class ParsedPage:
         if is_block:
             self._flush(buffer, region, blocks)
         if element.text:
-            buffer.append(element.text)
+            _append(buffer, element.text)
         for child in element:
             self._collect(child, region, blocks, buffer)
         if is_block or tag == "br":
             self._flush(buffer, region, blocks)
         if element.tail:
-            buffer.append(element.tail)
+            _append(buffer, element.tail)
 
     @staticmethod
     def _flush(buffer: list[str], region: str, blocks: list[TextBlock]) -> None:

@@ -73,7 +73,18 @@ def _vocabulary() -> dict[str, Any]:
         for phrase in words
     }
     availability = re.compile(rf"(?<!\w)(?:{_alternatives(list(phrases))})(?!\w)", re.IGNORECASE)
-    return {"prices": prices, "roles": roles, "phrases": phrases, "availability": availability}
+    units = _alternatives(load_vocabulary("prices").get("per_units", []))
+    per_unit = re.compile(rf"\s*(?:/|\bper\b)\s*(?:{units})(?!\w)", re.IGNORECASE)
+    counts = _alternatives(data.get("multibuy", []))
+    multibuy = re.compile(rf"(?<![\w.,])\d+\s*(?:{counts})\s*$", re.IGNORECASE)
+    return {
+        "prices": prices,
+        "roles": roles,
+        "phrases": phrases,
+        "availability": availability,
+        "per_unit": per_unit,
+        "multibuy": multibuy,
+    }
 
 
 def price_mentions(
@@ -97,11 +108,21 @@ def price_mentions(
 
 def _role(text: str, start: int, end: int) -> str:
     """The role marker words give an amount: a discount word right after it ("20 € off") first,
-    then the nearest word before it, then a word right after it ("49 € alkaen")."""
+    then the nearest word before it, then a word right after it ("49 € alkaen"). A discount
+    ("-20 €"), a unit or monthly price ("49 €/kk") and a multi-buy ("2 kpl 34 €") are no
+    product's price."""
     if start > 0 and text[start - 1] in "-−" and (start == 1 or not text[start - 2].isalnum()):
         return "other"
+    vocabulary = _vocabulary()
+    if vocabulary["per_unit"].match(text, end) or vocabulary["multibuy"].search(
+        text[max(0, start - 20) : start]
+    ):
+        return "other"
     before_text = re.split(r"[!?\n]", text[max(0, start - 60) : start])[-1]
-    words = list(re.finditer(r"\S+", before_text))[-ROLE_WORDS:]
+    # Counts and sizes between a marker and its amount do not use up the words looked at:
+    # "alin hinta 30 pv 69,90 €" is the 30-day lowest price, an old price.
+    words = [word for word in re.finditer(r"\S+", before_text) if re.search(r"[^\W\d_]", word[0])]
+    words = words[-ROLE_WORDS:]
     before = before_text[words[0].start() :] if words else ""
     after_words = re.match(r"\W*(\S+(?:\s+\S+)?)", text[end : end + 40])
     after_role = None

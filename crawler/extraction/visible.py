@@ -10,6 +10,7 @@ exactly one amount. Anything ambiguous gives nothing: a false price is worse tha
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -64,6 +65,16 @@ CURRENCY_AMOUNT = re.compile(
     r"(?:[€$£¥₹₽₺₩₪฿]|kr\b|:-|\b(?:eur|euroa|usd|gbp|sek|nok|dkk|chf|pln|zł)\b)",
     re.IGNORECASE,
 )
+# An amount with its currency as a whole ("£229.99", "1 299:-"), and a percentage ("sis. alv
+# 25,5 %"): what may stand beside the amount in a price label without being another number.
+WHOLE_AMOUNT = re.compile(
+    r"(?:[€$£¥₹₽₺₩₪฿]|\b(?:eur|usd|gbp|sek|nok|dkk|chf|pln|kr|zł)\b\.?)\s*\d(?:[\d\s.,]*\d)?"
+    r"|\d(?:[\d\s.,]*\d)?\s*(?:[€$£¥₹₽₺₩₪฿]|kr\b|:-|\b(?:eur|euroa|usd|gbp|sek|nok|dkk|chf|pln|zł)\b)"
+    r"|\d+(?:[.,]\d+)?\s*%",
+    re.IGNORECASE,
+)
+DISCOUNT = re.compile(r"\s*[-−–]\s*(?:[€$£]\s*)?\d")
+SUBHEADINGS = "following::*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 TOKEN_SPLIT = re.compile(r"[^a-z0-9äöå]+")
 
@@ -74,6 +85,8 @@ class PriceWords:
     price_prefixes: tuple[str, ...]
     old_price: re.Pattern[str]
     not_the_price: re.Pattern[str]
+    from_price: re.Pattern[str]
+    other_products: re.Pattern[str] | None
 
 
 @cache
@@ -91,7 +104,48 @@ def price_words() -> PriceWords:
             + rf"|(?:/|\bper\b|\bpro\b|\bà\b)\s*(?:{units})(?!\w)",
             re.IGNORECASE,
         ),
+        from_price=_words(data.get("from_price_words", {})),
+        other_products=_phrases(data.get("other_products_headings", {})),
     )
+
+
+def _phrases(by_language: dict[str, list[str]]) -> re.Pattern[str] | None:
+    phrases = sorted({str(p).lower() for ps in by_language.values() for p in ps}, key=len)[::-1]
+    return re.compile("|".join(re.escape(p) for p in phrases), re.I) if phrases else None
+
+
+def is_from_price(label: str) -> bool:
+    """A label that gives the lowest of several prices ("från 99 kr", "alk. 49 €", "From £10")."""
+    return price_words().from_price.search(label) is not None
+
+
+def _another_number(label: str) -> bool:
+    """A number in the label besides its amount and percentages: a multi-buy ("3 för 99 kr",
+    "2 kpl 10 €") or a count ("30 pv"), whose first number price-parser would take; or an
+    amount written as a discount ("-200 kr")."""
+    if DISCOUNT.match(label):
+        return True
+    return re.search(r"\d", WHOLE_AMOUNT.sub(" ", label)) is not None
+
+
+def other_products_sections(heading: Any) -> set[Any]:
+    """Elements in the sections that a heading after the product's heading opens about other
+    products ("Asiakkaat ostivat myös", "Liknande produkter"): the heading's following siblings
+    and their descendants, from the level where the heading has any."""
+    pattern = price_words().other_products
+    if pattern is None or heading is None:
+        return set()
+    excluded: set[Any] = set()
+    for subheading in heading.xpath(SUBHEADINGS):
+        if not pattern.search(clean_text(subheading.text_content())):
+            continue
+        start = subheading
+        while start.getnext() is None and start.getparent() is not None:
+            start = start.getparent()
+        for sibling in start.itersiblings():
+            excluded.add(sibling)
+            excluded.update(sibling.iterdescendants())
+    return excluded
 
 
 def _words(by_language: dict[str, list[str]]) -> re.Pattern[str]:
@@ -124,6 +178,7 @@ class ProductMarkup:
         self.name = clean_text(self.heading.text_content()) if self.heading is not None else None
         self._prices: list[tuple[int, Any]] = []
         self._stock: list[tuple[int, Any]] = []
+        self._elsewhere: set[Any] = set()
         if self.heading is not None:
             self._locate(page)
 
@@ -144,9 +199,10 @@ class ProductMarkup:
             is_stock = stock_marker.search(names) is not None
             if is_price or is_stock:
                 marked.append((position, element, is_price, is_stock))
+        self._elsewhere = other_products_sections(self.heading)
         for position, element, is_price, is_stock in marked:
             distance = _distance(position, heading_at)
-            if distance > WINDOW or _outside_content(element):
+            if distance > WINDOW or _outside_content(element) or element in self._elsewhere:
                 continue
             if is_price:
                 self._prices.append((distance, element))
@@ -162,6 +218,8 @@ class ProductMarkup:
                 continue
             text = _label_text(element)
             if not text or len(text) > MAX_LABEL or len(CURRENCY_AMOUNT.findall(text)) > 1:
+                continue
+            if _another_number(text):
                 continue
             if words.old_price.search(text) or words.not_the_price.search(text):
                 continue
@@ -205,7 +263,7 @@ class ProductMarkup:
             if parent is None or parent.tag in ("body", "html"):
                 break
             container = parent
-            prices, evidence = _labels_in(container, currency, locale)
+            prices, evidence = _labels_in(container, currency, locale, self._elsewhere)
             if len(prices) == 1:
                 return prices[0], evidence
             if len(prices) > 1:
@@ -304,7 +362,9 @@ def _struck(element: Any, root: Any) -> bool:
     return False
 
 
-def _labels_in(container: Any, currency: str | None, locale: str | None) -> tuple[list[Money], str]:
+def _labels_in(
+    container: Any, currency: str | None, locale: str | None, elsewhere: Collection[Any] = ()
+) -> tuple[list[Money], str]:
     """Distinct prices standing alone as labels ("89 €" and "89,00 €" are one price).
 
     A price inside a sentence ("free delivery over 50 €") is not a label and does not count.
@@ -312,9 +372,11 @@ def _labels_in(container: Any, currency: str | None, locale: str | None) -> tupl
     words = price_words()
     prices: dict[object, Money] = {}
     evidence = ""
-    for text, _ in _visible_texts(container):
+    for text, holder in _visible_texts(container):
+        if holder in elsewhere:
+            continue
         label = clean_text(text)
-        if not label or len(label) > MAX_LABEL or not _bare_label(label):
+        if not label or len(label) > MAX_LABEL or not _bare_label(label) or _another_number(label):
             continue
         if words.old_price.search(label) or words.not_the_price.search(label):
             continue
