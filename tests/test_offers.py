@@ -223,6 +223,13 @@ HEAD_FI = "<title>Retkikeitin | Retkiaitta</title>"
         ),
         # no price markup: a lone price label next to the heading
         ("<div><h1>Retkikeitin</h1><p>49,90 €</p></div>", FI, "49.90"),
+        # an add-on's price under a later subheading is that section's, not a second label
+        (
+            "<main><h1>Retkikeitin</h1><p>49,90 €</p><h2>Lisävarusteet</h2>"
+            "<p>Tuulisuoja 12,90 €</p></main>",
+            FI,
+            "49.90",
+        ),
         # a member's price shown first is not what everyone pays
         (
             '<h1>Retkikeitin</h1><p class="jasenhinta">Jäsenhinta 44,90 €</p>'
@@ -383,6 +390,16 @@ def test_shown_price(body: str, options: ExtractionOptions, expected: str) -> No
         ('<h1>Retkikeitin</h1><div class="price">3 för 99 kr</div>', SV),
         ('<h1>Retkikeitin</h1><div class="hinta">2 kpl 10 €</div>', FI),
         ("<div><h1>Retkikeitin</h1><p>2 kpl 10 €</p></div>", FI),
+        # a service page: the heading names no product, each section prices its own topic
+        (
+            "<main><h1>Asiakaspalvelu</h1><h2>Toimitukset</h2><p>Toimitusaika on 1–3"
+            " arkipäivää.</p><h2>Asennus</h2><p>Asennuspalvelu televisioille 99 €.</p></main>",
+            FI,
+        ),
+        (
+            "<div><h1>Kundtjänst</h1><h3>Montering</h3><p>Montering 495 kr</p></div>",
+            SV,
+        ),
         # header and footer prices (mini cart) are outside the content
         (
             '<header><span class="price">0,00 €</span><span class="price">12,90 €</span></header>'

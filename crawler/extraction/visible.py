@@ -76,6 +76,7 @@ WHOLE_AMOUNT = re.compile(
 DISCOUNT = re.compile(r"\s*[-−–]\s*(?:[€$£]\s*)?\d")
 SUBHEADINGS = "following::*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+SECTION_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 TOKEN_SPLIT = re.compile(r"[^a-z0-9äöå]+")
 
 
@@ -263,12 +264,29 @@ class ProductMarkup:
             if parent is None or parent.tag in ("body", "html"):
                 break
             container = parent
-            prices, evidence = _labels_in(container, currency, locale, self._elsewhere)
+            elsewhere = self._elsewhere | _under_subheadings(container, self.heading)
+            prices, evidence = _labels_in(container, currency, locale, elsewhere)
             if len(prices) == 1:
                 return prices[0], evidence
             if len(prices) > 1:
                 return None
         return None
+
+
+def _under_subheadings(container: Any, heading: Any) -> set[Any]:
+    """What follows the first subheading (h2–h6) after the heading, in the container: that text
+    belongs to the subheading's topic ("Asennus: 99 €" on a service page), not to the thing the
+    heading names."""
+    found: set[Any] = set()
+    after_heading = below = False
+    for element in container.iter():
+        if element is heading:
+            after_heading = True
+        elif after_heading and not below and element.tag in SECTION_HEADINGS:
+            below = heading not in set(element.iterancestors())
+        if below:
+            found.add(element)
+    return found
 
 
 @cache
