@@ -712,17 +712,26 @@ def fails(findings: list[dict[str, Any]], fail_on: str) -> bool:
 
 
 def _check_output(fmt: str, output: Path | None) -> None:
+    """Refuse an output the report could not be written to before any work is done (a crawl
+    can take hours; losing its report to a mistyped folder at the end helps nobody)."""
     if fmt in BINARY_FORMATS and output is None:
         raise UsageProblem(f"--format {fmt} writes a file: add --output, e.g. -o findings.{fmt}")
+    if output is not None and not output.parent.is_dir():
+        raise UsageProblem(
+            f"--output {output}: no folder {str(output.parent)!r}; create it or choose another path"
+        )
 
 
 def _emit(report: Report, fmt: str, output: Path | None) -> None:
     if output is not None:
         content = render(report, fmt)
-        if isinstance(content, bytes):
-            output.write_bytes(content)
-        else:
-            output.write_text(content, encoding="utf-8")
+        try:
+            if isinstance(content, bytes):
+                output.write_bytes(content)
+            else:
+                output.write_text(content, encoding="utf-8")
+        except OSError as error:
+            raise UsageProblem(f"--output {output}: cannot write: {error.strerror}") from None
         summary = report.summary()
         click.echo(f"{summary['findings']} findings written to {output}", err=True)
     else:

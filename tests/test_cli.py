@@ -151,3 +151,44 @@ def test_bad_setting_option_is_one_line(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert result.output == "error: -s 'NOPE': expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1\n"
+
+
+def _checked_run(tmp_path: Path) -> tuple[Path, Path]:
+    """A configuration and a database holding one checked run with a price_mismatch."""
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "channels:\n  - {name: webshop, kind: webshop, start_urls: [https://k.example.fi/]}\n"
+        "  - {name: website, kind: website, start_urls: [https://w.example.fi/]}\n",
+        "utf-8",
+    )
+    db = tmp_path / "r.db"
+    items = [offer("webshop", "Retkikeitin", "89.00"), offer("website", "Retkikeitin", "79.00")]
+    stored_run(db, {"webshop": "webshop", "website": "website"}, items)
+    checked = CliRunner().invoke(cli, ["check", "-c", str(config), "--db", str(db)])
+    assert checked.exit_code == 1, checked.output
+    return config, db
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx"])
+def test_report_into_a_missing_folder_is_one_line(tmp_path: Path, fmt: str) -> None:
+    _, db = _checked_run(tmp_path)
+    target = tmp_path / "reports" / f"findings.{fmt}"
+    result = CliRunner().invoke(cli, ["report", "--db", str(db), "-f", fmt, "-o", str(target)])
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"error: --output {target}: no folder {str(target.parent)!r}; "
+        "create it or choose another path\n"
+    )
+
+
+def test_run_refuses_an_output_in_a_missing_folder_before_crawling(tmp_path: Path) -> None:
+    config, db = _checked_run(tmp_path)
+    target = tmp_path / "missing" / "report.html"
+    result = CliRunner().invoke(
+        cli, ["run", "-c", str(config), "--db", str(db), "-f", "html", "-o", str(target)]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: --output {target}: no folder")
+    from checker.store import Store
+
+    assert len(Store(db, create=False).runs()) == 1  # nothing was crawled
