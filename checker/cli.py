@@ -355,8 +355,16 @@ def waive(fingerprint: str, reason: str, until: Any, config_path: Path, db_path:
     Example:
       omnicheck waive a25ba2ddd918baf9 --reason "Member price on the website" --until 2026-01-31
     """
-    from checker.waivers import Waiver, add_waiver
+    from checker.waivers import FINGERPRINT, Waiver, add_waiver
 
+    fingerprint = fingerprint.strip().lower()
+    if not FINGERPRINT.match(fingerprint):
+        raise UsageProblem(
+            f"{fingerprint!r} is not a finding's fingerprint: expected 6 to 64 hex digits, "
+            "e.g. a25ba2ddd918baf9 (listed by `omnicheck report`)"
+        )
+    if not reason.strip():
+        raise UsageProblem("--reason is empty: say why this finding is accepted")
     config = load_config(config_path)
     if config.waivers is None:
         raise UsageProblem(

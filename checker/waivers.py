@@ -69,6 +69,11 @@ def load_waivers(path: Path) -> list[Waiver]:
         return []
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(path, None, "", f"cannot read: {error}") from None
+    return parse_waivers(text, path)
+
+
+def parse_waivers(text: str, path: Path) -> list[Waiver]:
+    """The waivers in ``text`` (the content of ``path``), validated."""
     data, lines = parse_lines(text, path)
     if data is None:
         return []
@@ -170,8 +175,9 @@ def add_waiver(path: Path, waiver: Waiver) -> str:
         lines[-1] = lines[-1].rstrip("\n") + "\n"
         lines.append(_entry_text(waiver))
         action = "added"
+    # Validate before writing: a file left invalid would stop every later check.
+    parse_waivers("".join(lines), path)
     path.write_text("".join(lines), encoding="utf-8")
-    load_waivers(path)
     return action
 
 
