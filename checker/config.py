@@ -179,11 +179,26 @@ def parse_config(text: str, path: str | Path = "omnicheck.yml") -> Config:
     return _Validator(path, lines).config(data, text)
 
 
+class _CheckedLoader(yaml.SafeLoader):
+    """SafeLoader whose values that cannot be built (``until: 2026-13-45``, ``!!int x``) fail
+    as a YAML error at their line, not as a bare ValueError from deep inside PyYAML."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as error:
+            tag = node.tag.rsplit(":", 1)[-1]
+            kind = {"timestamp": "date", "int": "number", "float": "number"}.get(tag, tag)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid {kind} ({error})", node.start_mark
+            ) from None
+
+
 def parse_lines(text: str, path: Path) -> tuple[Any, dict[str, int]]:
     """Safe-load YAML, and the line of every key path ("channels[2].kind") for error messages."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_CheckedLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None

@@ -60,6 +60,8 @@ def load_services(names: list[str], base_dir: Path) -> dict[str, Any]:
 def _read_pack(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(path, None, "", f"cannot read: {error} (save it as UTF-8)") from None
     except OSError:
         shipped = ", ".join(sorted(p.stem for p in RULES_DIR.glob("*.yml")))
         raise ConfigError(path, None, "", f"no such rule pack (shipped packs: {shipped})") from None

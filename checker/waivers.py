@@ -128,6 +128,10 @@ def _waiver(entry: Any, key: str, path: Path, lines: dict[str, int]) -> Waiver:
 
 
 def _date(value: Any, fail: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        raise fail(
+            f"{value.isoformat(sep=' ')!r} has a time of day; expected a date like 2026-01-31"
+        )
     if value is None or isinstance(value, dt.date):
         return value
     if isinstance(value, str):

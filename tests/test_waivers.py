@@ -42,6 +42,16 @@ TODAY = dt.date(2025, 11, 23)
             "w.yml:3: waivers[1].fingerprint: a25ba2ddd918baf9 is already waived by waivers[0]",
         ),
         ("waivers: [\n", "w.yml:2: malformed YAML"),
+        (
+            "waivers:\n  - fingerprint: a25ba2ddd918baf9\n    reason: ok\n    until: 2026-13-45\n",
+            "w.yml:4: malformed YAML: '2026-13-45' is not a valid date (month must be in 1..12)",
+        ),
+        (
+            "waivers:\n  - fingerprint: a25ba2ddd918baf9\n    reason: ok\n"
+            "    until: 2026-01-31T10:00:00\n",
+            "w.yml:4: waivers[0].until: '2026-01-31 10:00:00' has a time of day; "
+            "expected a date like 2026-01-31",
+        ),
     ],
 )
 def test_bad_waivers_name_file_line_and_key(
