@@ -391,7 +391,13 @@ def waive(fingerprint: str, reason: str, until: Any, config_path: Path, db_path:
 @cli.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 @friendly_errors
 def serve(db_path: Path, host: str, port: int) -> None:
     """Browse the results database in Datasette: facets, filters, exports, canned queries.
@@ -407,8 +413,24 @@ def serve(db_path: Path, host: str, port: int) -> None:
     from checker.browse import serve as serve_database
 
     Store(db_path, create=False).close()
+    _check_listen(host, port)
     click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
     serve_database(db_path, host, port)
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Fail in one line with exit 2 when the address is taken; uvicorn would log it and exit 3,
+    which omnicheck uses for an incomplete crawl."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        raise UsageProblem(
+            f"--host {host} --port {port}: cannot listen there ({error.strerror}); "
+            "choose another --port"
+        ) from None
 
 
 def optional_config_option(help_text: str) -> Callable[[F], F]:
