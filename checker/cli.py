@@ -653,8 +653,11 @@ def _crawl(
         if not separator or not name:
             raise UsageProblem(f"-s {item!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1")
         overrides[name.strip()] = value
-    from checker.crawl import setting_warnings
+    from checker.crawl import setting_errors, setting_warnings
 
+    errors = setting_errors(config, overrides)
+    if errors:
+        raise UsageProblem(errors[0])
     for warning in setting_warnings(config, overrides):
         click.echo(f"warning: {warning}", err=True)
     if redis_url is None:
