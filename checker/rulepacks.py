@@ -106,6 +106,20 @@ def load_pack(path: Path) -> list[RuleType]:
                 f"{item.get('type')!r} is not one of {', '.join(sorted(registry))}",
             )
         rule_id = item.get("id") or item["type"]
+        if not isinstance(rule_id, str):
+            raise ConfigError(
+                path,
+                lines.get(f"{key}.id", line),
+                f"{key}.id",
+                f"expected text such as price-parity, got {rule_id!r}",
+            )
+        if not isinstance(item.get("enabled", True), bool):
+            raise ConfigError(
+                path,
+                lines.get(f"{key}.enabled", line),
+                f"{key}.enabled",
+                f"expected true or false, got {item['enabled']!r}",
+            )
         severity = item.get("severity", "medium")
         if severity not in SEVERITIES:
             raise ConfigError(
