@@ -341,7 +341,7 @@ class _Validator:
             deny=self.patterns(data, "deny", key),
             allowed_domains=self.strings(data, "allowed_domains", key),
             selectors=self.selectors(data.get("selectors"), f"{key}.selectors"),
-            fields=self.mapping(data.get("fields"), f"{key}.fields"),
+            fields=self.feed_fields(data.get("fields"), f"{key}.fields"),
             currency=self.currency(data.get("currency"), f"{key}.currency"),
             locale=self.locale(data.get("locale"), f"{key}.locale"),
             completeness=self.share(data.get("completeness"), f"{key}.completeness"),
@@ -405,6 +405,14 @@ class _Validator:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise self.fail(key, "expected a mapping of names to text")
         return {str(k): v for k, v in value.items()}
+
+    def feed_fields(self, value: Any, key: str) -> dict[str, str]:
+        """``{our field: their column}``; a misspelt field would drop that column unnoticed."""
+        from crawler.extraction.product_feeds import FIELDS
+
+        fields = self.mapping(value, key)
+        self.unknown_keys(fields, set(FIELDS), key)
+        return fields
 
     def selectors(self, value: Any, key: str) -> dict[str, str]:
         selectors = self.mapping(value, key)

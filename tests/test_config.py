@@ -103,6 +103,18 @@ def test_valid_config_loads_with_every_key(tmp_path: Path) -> None:
         ),
         ("- just\n- a list\n", "omnicheck.yml:1: expected a mapping of settings, got a list"),
         (
+            "channels:\n  - name: erp\n    kind: feed\n    feeds: [tuotteet.csv]\n"
+            "    fields: {sku: tuotenumero, prise: hinta}\n",
+            "omnicheck.yml:5: channels[0].fields.prise: unknown key (did you mean 'price'?)",
+        ),
+        (
+            "channels:\n  - name: erp\n    kind: feed\n    feeds: [tuotteet.csv]\n"
+            "    fields: {hinta: price}\n",
+            "omnicheck.yml:5: channels[0].fields.hinta: unknown key (expected one of availability, "
+            "brand, currency, gtin, id, link, mpn, price, sale_price, sale_price_effective_date, "
+            "sku, title)",
+        ),
+        (
             "name: x\ncurrency: !!int euro\nchannels: []\n",
             "omnicheck.yml:2: malformed YAML: 'euro' is not a valid number "
             "(invalid literal for int() with base 10: 'euro')",
