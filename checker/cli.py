@@ -267,10 +267,14 @@ def check(
 ) -> None:
     """Link and check a stored run with the configured rules, then report.
 
+    Exit codes: 0 ok, 1 findings that fail --fail-on, 2 usage, configuration
+    or database error, 3 a channel of the run was incompletely crawled.
+
     \b
     Example:
       omnicheck check --config omnicheck.yml --db omnicheck.db --run 3
       omnicheck check --baseline 2 --format junit -o omnicheck-junit.xml
+      omnicheck check --fail-on any --format json -o findings.json
     """
     config = load_config(config_path)
     _check_output(fmt, output)
@@ -288,6 +292,9 @@ def check(
 @friendly_errors
 def report(db_path: Path, run_id: int | None, fmt: str, output: Path | None) -> None:
     """Print the stored findings of a checked run again, in any format.
+
+    Exit codes: 0 printed, 2 usage or database error (no such run, or the
+    run not checked yet). The findings never change the exit code here.
 
     \b
     Example:
@@ -313,6 +320,8 @@ def diff_command(db_path: Path, runs: tuple[int, ...], as_json: bool) -> None:
 
     Without RUN_A, the latest checked run is compared with the previous complete checked run;
     with RUN_A alone, RUN_A is compared with the latest checked run.
+
+    Exit codes: 0 compared (whatever changed), 2 usage or database error.
 
     \b
     Example:
@@ -350,6 +359,8 @@ def waive(fingerprint: str, reason: str, until: Any, config_path: Path, db_path:
 
     A waived finding is reported as `waived` and never fails CI. Commit the file so the waiver
     is reviewed like any change; run `omnicheck check` to apply it to a stored run.
+
+    Exit codes: 0 written, 2 usage or configuration error (the file is left as it was).
 
     \b
     Example:
@@ -405,6 +416,9 @@ def serve(db_path: Path, host: str, port: int) -> None:
     Canned queries: latest_findings, new_this_week, findings_by_channel,
     findings_by_product, finding_history.
 
+    Exit codes: 0 stopped with Ctrl-C, 2 usage or database error, or the
+    address is taken.
+
     \b
     Example:
       omnicheck serve --db omnicheck.db --port 8001
@@ -453,6 +467,8 @@ def optional_config_option(help_text: str) -> Callable[[F], F]:
 def extract(location: str, config_path: Path | None, channel: str | None, as_json: bool) -> None:
     """Show what omnicheck reads from one page (URL or file), and from which source.
 
+    Exit codes: 0 read, 2 the page cannot be read, or a usage or configuration error.
+
     \b
     Example:
       omnicheck extract tuote.html
@@ -495,6 +511,8 @@ def links(
     with its score, override) and the links are stored for the run. Offers
     not linked to any other chosen channel are listed at the end.
 
+    Exit codes: 0 listed, 2 usage, configuration or database error.
+
     \b
     Example:
       omnicheck links --db omnicheck.db
@@ -530,6 +548,8 @@ def links(
 def rules_command(rule_type: str | None) -> None:
     """List the rule types, or show one's documentation.
 
+    Exit codes: 0 shown, 2 no such rule type.
+
     \b
     Example:
       omnicheck rules
@@ -563,6 +583,9 @@ def rules_command(rule_type: str | None) -> None:
 @friendly_errors
 def demo(fmt: str, output: Path | None, db_path: Path | None) -> None:
     """Serve the bundled demo retailer on 127.0.0.1, crawl it, check it and print the findings.
+
+    Exit codes: 0 done (the demo's findings never fail it), 2 usage error,
+    3 the demo's crawl was incomplete.
 
     \b
     Example:
@@ -609,6 +632,9 @@ def worker(redis_url: str, wait: float | None) -> None:
     A worker needs only Redis: it reads the channels and settings from the
     coordinator, crawls until the crawl is done, and exits. Start as many as
     you like, on one machine or many; see docs/distributed.md.
+
+    Exit codes: 0 the crawl is done, 2 no crawl published within --wait, or
+    Redis cannot be reached.
 
     \b
     Example:

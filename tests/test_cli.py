@@ -27,6 +27,13 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     assert f"omnicheck {command}" in result.output.split("Example:")[1]
 
 
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_says_what_its_exit_codes_mean(command: str) -> None:
+    """CI scripts branch on exit codes; each command's help says which it uses."""
+    result = CliRunner().invoke(cli, [command, "-h"])
+    assert re.search(r"Exit codes: 0 [^,]+, .*2 ", " ".join(result.output.split())), command
+
+
 def test_readme_cli_reference_lists_every_command() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     reference = readme.split("## CLI reference", 1)[1]
