@@ -191,9 +191,10 @@ def run(
     _rules(config)
     _notifier(notify)
     store = Store(db_path)
+    inputs = _check_inputs(config, store, baseline)  # before a crawl that may take hours
     run_id = _crawl(config, store, settings)
     _stop_if_aborted(store, run_id)
-    _check_and_report(store, run_id, config, fmt, output, fail_on, baseline, notify)
+    _check_and_report(store, run_id, config, fmt, output, fail_on, inputs, notify)
 
 
 @cli.command()
@@ -282,7 +283,8 @@ def check(
     _notifier(notify)
     store = Store(db_path, create=False)
     run = store.run(run_id)
-    _check_and_report(store, run["id"], config, fmt, output, fail_on, baseline, notify)
+    inputs = _check_inputs(config, store, baseline)
+    _check_and_report(store, run["id"], config, fmt, output, fail_on, inputs, notify)
 
 
 @cli.command()
@@ -607,7 +609,7 @@ def demo(fmt: str, output: Path | None, db_path: Path | None) -> None:
             err=True,
         )
         run_id = _crawl(config, store, ())
-        _check_and_report(store, run_id, config, fmt, output, "never")
+        _check_and_report(store, run_id, config, fmt, output, "never", (None, []))
         store.close()
 
 
@@ -728,6 +730,17 @@ def _stop_if_aborted(store: Store, run_id: int) -> None:
         sys.exit(ExitCode.INCOMPLETE)
 
 
+def _check_inputs(config: Config, store: Store, baseline: str | None) -> tuple[Any, list[Any]]:
+    """The --baseline and the waivers, read (and so validated) before any work is done."""
+    from checker.history import load_baseline
+    from checker.waivers import load_waivers
+
+    return (
+        load_baseline(baseline, store) if baseline else None,
+        load_waivers(config.waivers) if config.waivers else [],
+    )
+
+
 def _check_and_report(
     store: Store,
     run_id: int,
@@ -735,13 +748,12 @@ def _check_and_report(
     fmt: str,
     output: Path | None,
     fail_on: str,
-    baseline: str | None = None,
+    inputs: tuple[Any, list[Any]],
     notify: tuple[str, ...] = (),
 ) -> None:
     from checker.engine import check_run
-    from checker.history import load_baseline
-    from checker.waivers import load_waivers
 
+    baseline, waivers = inputs
     result = check_run(
         store,
         run_id,
@@ -749,8 +761,8 @@ def _check_and_report(
         threshold=config.links.threshold,
         services=_services(config),
         overrides=config.links.overrides,
-        baseline=load_baseline(baseline, store) if baseline else None,
-        waivers=load_waivers(config.waivers) if config.waivers else [],
+        baseline=baseline,
+        waivers=waivers,
     )
     report = build_report(store, run_id, result.baseline)
     _emit(report, fmt, output)

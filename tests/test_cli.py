@@ -199,3 +199,37 @@ def test_run_refuses_an_output_in_a_missing_folder_before_crawling(tmp_path: Pat
     from checker.store import Store
 
     assert len(Store(db, create=False).runs()) == 1  # nothing was crawled
+
+
+@pytest.mark.parametrize(
+    ("extra", "waivers", "error"),
+    [
+        (["--baseline", "last-findings.json"], None, "error: --baseline last-findings.json: "),
+        (
+            [],
+            "waivers: [{fingerprint: a25ba2ddd918baf9, reason: ok, until: soon}]\n",
+            "waivers[0].until",
+        ),
+    ],
+)
+def test_run_reads_baseline_and_waivers_before_crawling(
+    tmp_path: Path, extra: list[str], waivers: str | None, error: str
+) -> None:
+    """A crawl can take hours; a mistyped baseline or waiver must not be found after it."""
+    from tests.conftest import run_omnicheck
+
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "channels:\n  - {name: webshop, kind: webshop, start_urls: [http://127.0.0.1:9/]}\n"
+        + ("waivers: waivers.yml\n" if waivers else ""),
+        "utf-8",
+    )
+    if waivers:
+        (tmp_path / "waivers.yml").write_text(waivers, "utf-8")
+    db = tmp_path / "r.db"
+    result = run_omnicheck("run", "-c", str(config), "--db", str(db), *extra, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert error in result.stderr
+    from checker.store import Store
+
+    assert Store(db, create=False).runs() == []  # nothing was crawled
