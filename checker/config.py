@@ -264,6 +264,8 @@ class _Validator:
             rules = [rules]
         if not isinstance(rules, list) or not all(isinstance(r, str) and r for r in rules):
             raise self.fail("rules", "expected a list of rule pack names or paths")
+        for index, pack in enumerate(rules):
+            self.rule_pack(pack, f"rules[{index}]")
         crawl = data.get("crawl") or {}
         if not isinstance(crawl, dict):
             raise self.fail(
@@ -405,6 +407,21 @@ class _Validator:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise self.fail(key, "expected a mapping of names to text")
         return {str(k): v for k, v in value.items()}
+
+    def rule_pack(self, name: str, key: str) -> None:
+        """A pack that does not exist is named here, at its line, rather than by the path
+        omnicheck looked it up under."""
+        from checker.rulepacks import pack_path
+        from rules import RULES_DIR
+
+        if pack_path(name, self.path.parent).is_file():
+            return
+        shipped = ", ".join(sorted(p.stem for p in RULES_DIR.glob("*.yml")))
+        raise self.fail(
+            key,
+            f"{name!r} is neither a shipped rule pack ({shipped}) nor a file "
+            f"(a path ends in .yml or .yaml, relative to {self.path.name})",
+        )
 
     def feed_fields(self, value: Any, key: str) -> dict[str, str]:
         """``{our field: their column}``; a misspelt field would drop that column unnoticed."""

@@ -115,6 +115,12 @@ def test_valid_config_loads_with_every_key(tmp_path: Path) -> None:
             "sku, title)",
         ),
         (
+            "channels:\n  - {name: a, kind: social, feeds: [f.xml]}\nrules:\n  - default\n"
+            "  - hinnat\n",
+            "omnicheck.yml:5: rules[1]: 'hinnat' is neither a shipped rule pack (default) nor a "
+            "file (a path ends in .yml or .yaml, relative to omnicheck.yml)",
+        ),
+        (
             "name: x\ncurrency: !!int euro\nchannels: []\n",
             "omnicheck.yml:2: malformed YAML: 'euro' is not a valid number "
             "(invalid literal for int() with base 10: 'euro')",
