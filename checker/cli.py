@@ -191,9 +191,10 @@ def run(
     _rules(config)
     _notifier(notify)
     store = Store(db_path)
+    inputs = _check_inputs(config, store, baseline)  # before a crawl that may take hours
     run_id = _crawl(config, store, settings)
     _stop_if_aborted(store, run_id)
-    _check_and_report(store, run_id, config, fmt, output, fail_on, baseline, notify)
+    _check_and_report(store, run_id, config, fmt, output, fail_on, inputs, notify)
 
 
 @cli.command()
@@ -267,10 +268,14 @@ def check(
 ) -> None:
     """Link and check a stored run with the configured rules, then report.
 
+    Exit codes: 0 ok, 1 findings that fail --fail-on, 2 usage, configuration
+    or database error, 3 a channel of the run was incompletely crawled.
+
     \b
     Example:
       omnicheck check --config omnicheck.yml --db omnicheck.db --run 3
       omnicheck check --baseline 2 --format junit -o omnicheck-junit.xml
+      omnicheck check --fail-on any --format json -o findings.json
     """
     config = load_config(config_path)
     _check_output(fmt, output)
@@ -278,7 +283,8 @@ def check(
     _notifier(notify)
     store = Store(db_path, create=False)
     run = store.run(run_id)
-    _check_and_report(store, run["id"], config, fmt, output, fail_on, baseline, notify)
+    inputs = _check_inputs(config, store, baseline)
+    _check_and_report(store, run["id"], config, fmt, output, fail_on, inputs, notify)
 
 
 @cli.command()
@@ -288,6 +294,9 @@ def check(
 @friendly_errors
 def report(db_path: Path, run_id: int | None, fmt: str, output: Path | None) -> None:
     """Print the stored findings of a checked run again, in any format.
+
+    Exit codes: 0 printed, 2 usage or database error (no such run, or the
+    run not checked yet). The findings never change the exit code here.
 
     \b
     Example:
@@ -313,6 +322,8 @@ def diff_command(db_path: Path, runs: tuple[int, ...], as_json: bool) -> None:
 
     Without RUN_A, the latest checked run is compared with the previous complete checked run;
     with RUN_A alone, RUN_A is compared with the latest checked run.
+
+    Exit codes: 0 compared (whatever changed), 2 usage or database error.
 
     \b
     Example:
@@ -351,12 +362,22 @@ def waive(fingerprint: str, reason: str, until: Any, config_path: Path, db_path:
     A waived finding is reported as `waived` and never fails CI. Commit the file so the waiver
     is reviewed like any change; run `omnicheck check` to apply it to a stored run.
 
+    Exit codes: 0 written, 2 usage or configuration error (the file is left as it was).
+
     \b
     Example:
       omnicheck waive a25ba2ddd918baf9 --reason "Member price on the website" --until 2026-01-31
     """
-    from checker.waivers import Waiver, add_waiver
+    from checker.waivers import FINGERPRINT, Waiver, add_waiver
 
+    fingerprint = fingerprint.strip().lower()
+    if not FINGERPRINT.match(fingerprint):
+        raise UsageProblem(
+            f"{fingerprint!r} is not a finding's fingerprint: expected 6 to 64 hex digits, "
+            "e.g. a25ba2ddd918baf9 (listed by `omnicheck report`)"
+        )
+    if not reason.strip():
+        raise UsageProblem("--reason is empty: say why this finding is accepted")
     config = load_config(config_path)
     if config.waivers is None:
         raise UsageProblem(
@@ -383,13 +404,22 @@ def waive(fingerprint: str, reason: str, until: Any, config_path: Path, db_path:
 @cli.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 @friendly_errors
 def serve(db_path: Path, host: str, port: int) -> None:
     """Browse the results database in Datasette: facets, filters, exports, canned queries.
 
     Canned queries: latest_findings, new_this_week, findings_by_channel,
     findings_by_product, finding_history.
+
+    Exit codes: 0 stopped with Ctrl-C, 2 usage or database error, or the
+    address is taken.
 
     \b
     Example:
@@ -399,8 +429,24 @@ def serve(db_path: Path, host: str, port: int) -> None:
     from checker.browse import serve as serve_database
 
     Store(db_path, create=False).close()
+    _check_listen(host, port)
     click.echo(f"Serving {db_path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
     serve_database(db_path, host, port)
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Fail in one line with exit 2 when the address is taken; uvicorn would log it and exit 3,
+    which omnicheck uses for an incomplete crawl."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        raise UsageProblem(
+            f"--host {host} --port {port}: cannot listen there ({error.strerror}); "
+            "choose another --port"
+        ) from None
 
 
 def optional_config_option(help_text: str) -> Callable[[F], F]:
@@ -422,6 +468,8 @@ def optional_config_option(help_text: str) -> Callable[[F], F]:
 @friendly_errors
 def extract(location: str, config_path: Path | None, channel: str | None, as_json: bool) -> None:
     """Show what omnicheck reads from one page (URL or file), and from which source.
+
+    Exit codes: 0 read, 2 the page cannot be read, or a usage or configuration error.
 
     \b
     Example:
@@ -465,6 +513,8 @@ def links(
     with its score, override) and the links are stored for the run. Offers
     not linked to any other chosen channel are listed at the end.
 
+    Exit codes: 0 listed, 2 usage, configuration or database error.
+
     \b
     Example:
       omnicheck links --db omnicheck.db
@@ -500,6 +550,8 @@ def links(
 def rules_command(rule_type: str | None) -> None:
     """List the rule types, or show one's documentation.
 
+    Exit codes: 0 shown, 2 no such rule type.
+
     \b
     Example:
       omnicheck rules
@@ -534,6 +586,9 @@ def rules_command(rule_type: str | None) -> None:
 def demo(fmt: str, output: Path | None, db_path: Path | None) -> None:
     """Serve the bundled demo retailer on 127.0.0.1, crawl it, check it and print the findings.
 
+    Exit codes: 0 done (the demo's findings never fail it), 2 usage error,
+    3 the demo's crawl was incomplete.
+
     \b
     Example:
       omnicheck demo
@@ -554,7 +609,7 @@ def demo(fmt: str, output: Path | None, db_path: Path | None) -> None:
             err=True,
         )
         run_id = _crawl(config, store, ())
-        _check_and_report(store, run_id, config, fmt, output, "never")
+        _check_and_report(store, run_id, config, fmt, output, "never", (None, []))
         store.close()
 
 
@@ -579,6 +634,9 @@ def worker(redis_url: str, wait: float | None) -> None:
     A worker needs only Redis: it reads the channels and settings from the
     coordinator, crawls until the crawl is done, and exits. Start as many as
     you like, on one machine or many; see docs/distributed.md.
+
+    Exit codes: 0 the crawl is done, 2 no crawl published within --wait, or
+    Redis cannot be reached.
 
     \b
     Example:
@@ -623,8 +681,11 @@ def _crawl(
         if not separator or not name:
             raise UsageProblem(f"-s {item!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1")
         overrides[name.strip()] = value
-    from checker.crawl import setting_warnings
+    from checker.crawl import setting_errors, setting_warnings
 
+    errors = setting_errors(config, overrides)
+    if errors:
+        raise UsageProblem(errors[0])
     for warning in setting_warnings(config, overrides):
         click.echo(f"warning: {warning}", err=True)
     if redis_url is None:
@@ -669,6 +730,17 @@ def _stop_if_aborted(store: Store, run_id: int) -> None:
         sys.exit(ExitCode.INCOMPLETE)
 
 
+def _check_inputs(config: Config, store: Store, baseline: str | None) -> tuple[Any, list[Any]]:
+    """The --baseline and the waivers, read (and so validated) before any work is done."""
+    from checker.history import load_baseline
+    from checker.waivers import load_waivers
+
+    return (
+        load_baseline(baseline, store) if baseline else None,
+        load_waivers(config.waivers) if config.waivers else [],
+    )
+
+
 def _check_and_report(
     store: Store,
     run_id: int,
@@ -676,13 +748,12 @@ def _check_and_report(
     fmt: str,
     output: Path | None,
     fail_on: str,
-    baseline: str | None = None,
+    inputs: tuple[Any, list[Any]],
     notify: tuple[str, ...] = (),
 ) -> None:
     from checker.engine import check_run
-    from checker.history import load_baseline
-    from checker.waivers import load_waivers
 
+    baseline, waivers = inputs
     result = check_run(
         store,
         run_id,
@@ -690,8 +761,8 @@ def _check_and_report(
         threshold=config.links.threshold,
         services=_services(config),
         overrides=config.links.overrides,
-        baseline=load_baseline(baseline, store) if baseline else None,
-        waivers=load_waivers(config.waivers) if config.waivers else [],
+        baseline=baseline,
+        waivers=waivers,
     )
     report = build_report(store, run_id, result.baseline)
     _emit(report, fmt, output)
@@ -712,17 +783,26 @@ def fails(findings: list[dict[str, Any]], fail_on: str) -> bool:
 
 
 def _check_output(fmt: str, output: Path | None) -> None:
+    """Refuse an output the report could not be written to before any work is done (a crawl
+    can take hours; losing its report to a mistyped folder at the end helps nobody)."""
     if fmt in BINARY_FORMATS and output is None:
         raise UsageProblem(f"--format {fmt} writes a file: add --output, e.g. -o findings.{fmt}")
+    if output is not None and not output.parent.is_dir():
+        raise UsageProblem(
+            f"--output {output}: no folder {str(output.parent)!r}; create it or choose another path"
+        )
 
 
 def _emit(report: Report, fmt: str, output: Path | None) -> None:
     if output is not None:
         content = render(report, fmt)
-        if isinstance(content, bytes):
-            output.write_bytes(content)
-        else:
-            output.write_text(content, encoding="utf-8")
+        try:
+            if isinstance(content, bytes):
+                output.write_bytes(content)
+            else:
+                output.write_text(content, encoding="utf-8")
+        except OSError as error:
+            raise UsageProblem(f"--output {output}: cannot write: {error.strerror}") from None
         summary = report.summary()
         click.echo(f"{summary['findings']} findings written to {output}", err=True)
     else:

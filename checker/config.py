@@ -179,11 +179,26 @@ def parse_config(text: str, path: str | Path = "omnicheck.yml") -> Config:
     return _Validator(path, lines).config(data, text)
 
 
+class _CheckedLoader(yaml.SafeLoader):
+    """SafeLoader whose values that cannot be built (``until: 2026-13-45``, ``!!int x``) fail
+    as a YAML error at their line, not as a bare ValueError from deep inside PyYAML."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as error:
+            tag = node.tag.rsplit(":", 1)[-1]
+            kind = {"timestamp": "date", "int": "number", "float": "number"}.get(tag, tag)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid {kind} ({error})", node.start_mark
+            ) from None
+
+
 def parse_lines(text: str, path: Path) -> tuple[Any, dict[str, int]]:
     """Safe-load YAML, and the line of every key path ("channels[2].kind") for error messages."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_CheckedLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -249,6 +264,8 @@ class _Validator:
             rules = [rules]
         if not isinstance(rules, list) or not all(isinstance(r, str) and r for r in rules):
             raise self.fail("rules", "expected a list of rule pack names or paths")
+        for index, pack in enumerate(rules):
+            self.rule_pack(pack, f"rules[{index}]")
         crawl = data.get("crawl") or {}
         if not isinstance(crawl, dict):
             raise self.fail(
@@ -326,7 +343,7 @@ class _Validator:
             deny=self.patterns(data, "deny", key),
             allowed_domains=self.strings(data, "allowed_domains", key),
             selectors=self.selectors(data.get("selectors"), f"{key}.selectors"),
-            fields=self.mapping(data.get("fields"), f"{key}.fields"),
+            fields=self.feed_fields(data.get("fields"), f"{key}.fields"),
             currency=self.currency(data.get("currency"), f"{key}.currency"),
             locale=self.locale(data.get("locale"), f"{key}.locale"),
             completeness=self.share(data.get("completeness"), f"{key}.completeness"),
@@ -390,6 +407,29 @@ class _Validator:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise self.fail(key, "expected a mapping of names to text")
         return {str(k): v for k, v in value.items()}
+
+    def rule_pack(self, name: str, key: str) -> None:
+        """A pack that does not exist is named here, at its line, rather than by the path
+        omnicheck looked it up under."""
+        from checker.rulepacks import pack_path
+        from rules import RULES_DIR
+
+        if pack_path(name, self.path.parent).is_file():
+            return
+        shipped = ", ".join(sorted(p.stem for p in RULES_DIR.glob("*.yml")))
+        raise self.fail(
+            key,
+            f"{name!r} is neither a shipped rule pack ({shipped}) nor a file "
+            f"(a path ends in .yml or .yaml, relative to {self.path.name})",
+        )
+
+    def feed_fields(self, value: Any, key: str) -> dict[str, str]:
+        """``{our field: their column}``; a misspelt field would drop that column unnoticed."""
+        from crawler.extraction.product_feeds import FIELDS
+
+        fields = self.mapping(value, key)
+        self.unknown_keys(fields, set(FIELDS), key)
+        return fields
 
     def selectors(self, value: Any, key: str) -> dict[str, str]:
         selectors = self.mapping(value, key)

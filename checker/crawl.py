@@ -131,6 +131,47 @@ def setting_warnings(config: Config, overrides: dict[str, Any]) -> list[str]:
     return warnings
 
 
+def setting_type_problem(name: str, value: Any) -> str | None:
+    """Why ``value`` cannot be a known setting's value, or None.
+
+    Scrapy reads a number or a flag only when a component starts, so a wrong type
+    (``DOWNLOAD_DELAY: abc``) surfaces as tracebacks and a run aborted with nothing fetched.
+    A number setting takes any number (Scrapy's own ``DOWNLOAD_DELAY`` defaults to the integer
+    0 yet takes 0.5); settings without a number or flag default are not checked.
+    """
+    import crawler.settings
+
+    default = getattr(crawler.settings, name, getattr(default_settings, name, None))
+    probe = Settings({name: value})
+    try:
+        if isinstance(default, bool):
+            probe.getbool(name)
+        elif isinstance(default, (int, float)):
+            probe.getfloat(name)
+        else:
+            return None
+    except (ValueError, TypeError):
+        expected = "true or false" if isinstance(default, bool) else "a number"
+        return f"{value!r} is not {expected} (default {default!r})"
+    return None
+
+
+def setting_errors(config: Config, overrides: dict[str, Any]) -> list[str]:
+    """One line per setting, in the config's ``crawl:`` key or a ``-s``, of the wrong type."""
+    errors = []
+    for name, value in config.crawl.items():
+        problem = setting_type_problem(str(name), value)
+        if problem:
+            line = config.line_of(f"crawl.{name}")
+            where = f"{config.path}:{line}" if line else str(config.path)
+            errors.append(f"{where}: crawl.{name}: {problem}")
+    for name, value in overrides.items():
+        problem = setting_type_problem(name, value)
+        if problem:
+            errors.append(f"-s {name}={value}: {problem}")
+    return errors
+
+
 def job_directory(database: Path, run_id: int) -> Path:
     """Where a run keeps its crawl queues until it finishes: ``<db>.jobs/run-<id>/``."""
     return database.with_name(f"{database.name}.jobs") / f"run-{run_id}"

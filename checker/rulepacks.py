@@ -60,6 +60,8 @@ def load_services(names: list[str], base_dir: Path) -> dict[str, Any]:
 def _read_pack(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(path, None, "", f"cannot read: {error} (save it as UTF-8)") from None
     except OSError:
         shipped = ", ".join(sorted(p.stem for p in RULES_DIR.glob("*.yml")))
         raise ConfigError(path, None, "", f"no such rule pack (shipped packs: {shipped})") from None
@@ -104,6 +106,20 @@ def load_pack(path: Path) -> list[RuleType]:
                 f"{item.get('type')!r} is not one of {', '.join(sorted(registry))}",
             )
         rule_id = item.get("id") or item["type"]
+        if not isinstance(rule_id, str):
+            raise ConfigError(
+                path,
+                lines.get(f"{key}.id", line),
+                f"{key}.id",
+                f"expected text such as price-parity, got {rule_id!r}",
+            )
+        if not isinstance(item.get("enabled", True), bool):
+            raise ConfigError(
+                path,
+                lines.get(f"{key}.enabled", line),
+                f"{key}.enabled",
+                f"expected true or false, got {item['enabled']!r}",
+            )
         severity = item.get("severity", "medium")
         if severity not in SEVERITIES:
             raise ConfigError(

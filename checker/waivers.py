@@ -69,6 +69,11 @@ def load_waivers(path: Path) -> list[Waiver]:
         return []
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(path, None, "", f"cannot read: {error}") from None
+    return parse_waivers(text, path)
+
+
+def parse_waivers(text: str, path: Path) -> list[Waiver]:
+    """The waivers in ``text`` (the content of ``path``), validated."""
     data, lines = parse_lines(text, path)
     if data is None:
         return []
@@ -123,6 +128,10 @@ def _waiver(entry: Any, key: str, path: Path, lines: dict[str, int]) -> Waiver:
 
 
 def _date(value: Any, fail: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        raise fail(
+            f"{value.isoformat(sep=' ')!r} has a time of day; expected a date like 2026-01-31"
+        )
     if value is None or isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -170,8 +179,9 @@ def add_waiver(path: Path, waiver: Waiver) -> str:
         lines[-1] = lines[-1].rstrip("\n") + "\n"
         lines.append(_entry_text(waiver))
         action = "added"
+    # Validate before writing: a file left invalid would stop every later check.
+    parse_waivers("".join(lines), path)
     path.write_text("".join(lines), encoding="utf-8")
-    load_waivers(path)
     return action
 
 

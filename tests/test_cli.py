@@ -27,6 +27,13 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     assert f"omnicheck {command}" in result.output.split("Example:")[1]
 
 
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_says_what_its_exit_codes_mean(command: str) -> None:
+    """CI scripts branch on exit codes; each command's help says which it uses."""
+    result = CliRunner().invoke(cli, [command, "-h"])
+    assert re.search(r"Exit codes: 0 [^,]+, .*2 ", " ".join(result.output.split())), command
+
+
 def test_readme_cli_reference_lists_every_command() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     reference = readme.split("## CLI reference", 1)[1]
@@ -151,3 +158,78 @@ def test_bad_setting_option_is_one_line(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert result.output == "error: -s 'NOPE': expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1\n"
+
+
+def _checked_run(tmp_path: Path) -> tuple[Path, Path]:
+    """A configuration and a database holding one checked run with a price_mismatch."""
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "channels:\n  - {name: webshop, kind: webshop, start_urls: [https://k.example.fi/]}\n"
+        "  - {name: website, kind: website, start_urls: [https://w.example.fi/]}\n",
+        "utf-8",
+    )
+    db = tmp_path / "r.db"
+    items = [offer("webshop", "Retkikeitin", "89.00"), offer("website", "Retkikeitin", "79.00")]
+    stored_run(db, {"webshop": "webshop", "website": "website"}, items)
+    checked = CliRunner().invoke(cli, ["check", "-c", str(config), "--db", str(db)])
+    assert checked.exit_code == 1, checked.output
+    return config, db
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx"])
+def test_report_into_a_missing_folder_is_one_line(tmp_path: Path, fmt: str) -> None:
+    _, db = _checked_run(tmp_path)
+    target = tmp_path / "reports" / f"findings.{fmt}"
+    result = CliRunner().invoke(cli, ["report", "--db", str(db), "-f", fmt, "-o", str(target)])
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"error: --output {target}: no folder {str(target.parent)!r}; "
+        "create it or choose another path\n"
+    )
+
+
+def test_run_refuses_an_output_in_a_missing_folder_before_crawling(tmp_path: Path) -> None:
+    config, db = _checked_run(tmp_path)
+    target = tmp_path / "missing" / "report.html"
+    result = CliRunner().invoke(
+        cli, ["run", "-c", str(config), "--db", str(db), "-f", "html", "-o", str(target)]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: --output {target}: no folder")
+    from checker.store import Store
+
+    assert len(Store(db, create=False).runs()) == 1  # nothing was crawled
+
+
+@pytest.mark.parametrize(
+    ("extra", "waivers", "error"),
+    [
+        (["--baseline", "last-findings.json"], None, "error: --baseline last-findings.json: "),
+        (
+            [],
+            "waivers: [{fingerprint: a25ba2ddd918baf9, reason: ok, until: soon}]\n",
+            "waivers[0].until",
+        ),
+    ],
+)
+def test_run_reads_baseline_and_waivers_before_crawling(
+    tmp_path: Path, extra: list[str], waivers: str | None, error: str
+) -> None:
+    """A crawl can take hours; a mistyped baseline or waiver must not be found after it."""
+    from tests.conftest import run_omnicheck
+
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "channels:\n  - {name: webshop, kind: webshop, start_urls: [http://127.0.0.1:9/]}\n"
+        + ("waivers: waivers.yml\n" if waivers else ""),
+        "utf-8",
+    )
+    if waivers:
+        (tmp_path / "waivers.yml").write_text(waivers, "utf-8")
+    db = tmp_path / "r.db"
+    result = run_omnicheck("run", "-c", str(config), "--db", str(db), *extra, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert error in result.stderr
+    from checker.store import Store
+
+    assert Store(db, create=False).runs() == []  # nothing was crawled

@@ -102,6 +102,29 @@ def test_valid_config_loads_with_every_key(tmp_path: Path) -> None:
             "unterminated subpattern at position 0",
         ),
         ("- just\n- a list\n", "omnicheck.yml:1: expected a mapping of settings, got a list"),
+        (
+            "channels:\n  - name: erp\n    kind: feed\n    feeds: [tuotteet.csv]\n"
+            "    fields: {sku: tuotenumero, prise: hinta}\n",
+            "omnicheck.yml:5: channels[0].fields.prise: unknown key (did you mean 'price'?)",
+        ),
+        (
+            "channels:\n  - name: erp\n    kind: feed\n    feeds: [tuotteet.csv]\n"
+            "    fields: {hinta: price}\n",
+            "omnicheck.yml:5: channels[0].fields.hinta: unknown key (expected one of availability, "
+            "brand, currency, gtin, id, link, mpn, price, sale_price, sale_price_effective_date, "
+            "sku, title)",
+        ),
+        (
+            "channels:\n  - {name: a, kind: social, feeds: [f.xml]}\nrules:\n  - default\n"
+            "  - hinnat\n",
+            "omnicheck.yml:5: rules[1]: 'hinnat' is neither a shipped rule pack (default) nor a "
+            "file (a path ends in .yml or .yaml, relative to omnicheck.yml)",
+        ),
+        (
+            "name: x\ncurrency: !!int euro\nchannels: []\n",
+            "omnicheck.yml:2: malformed YAML: 'euro' is not a valid number "
+            "(invalid literal for int() with base 10: 'euro')",
+        ),
     ],
 )
 def test_bad_config_names_file_line_and_key(text: str, expected: str) -> None:
@@ -141,3 +164,27 @@ def test_missing_config_file_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", "--config", str(tmp_path / "nope.yml")])
     assert result.exit_code == 2
     assert "nope.yml: no such file" in result.output
+
+
+@pytest.mark.parametrize(
+    ("pack", "message"),
+    [
+        (b"rules: []\nnote: 2026-02-30\n", "my-rules.yml:2: malformed YAML: '2026-02-30' is not"),
+        (b"rules:\n  - {type: price_mismatch, id: hinta\xe4}\n", "my-rules.yml: cannot read:"),
+    ],
+)
+def test_a_rule_pack_that_cannot_be_read_is_one_line(
+    tmp_path: Path, pack: bytes, message: str
+) -> None:
+    """A pack saved as Latin-1, or with a date that does not exist, names the pack."""
+    (tmp_path / "my-rules.yml").write_bytes(pack)
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "channels:\n  - {name: a, kind: social, feeds: [f.xml]}\nrules: [default, my-rules.yml]\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(cli, ["run", "-c", str(config), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: {tmp_path / message.split(':', 1)[0]}:")
+    assert message.split(":", 1)[1] in result.output
+    assert len(result.output.splitlines()) == 1

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from checker.cli import cli
 from checker.config import load_config
-from checker.crawl import crawl_settings, misspelled_setting, setting_warnings
+from checker.crawl import crawl_settings, misspelled_setting, setting_errors, setting_warnings
 from tests.conftest import run_omnicheck
 
 CONFIG = """name: Shop
@@ -69,6 +69,47 @@ def test_setting_without_a_value_is_a_usage_error(tmp_path: Path) -> None:
     assert result.output == (
         "error: -s 'DOWNLOAD_DELAY': expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("crawl", "option", "error"),
+    [
+        (
+            "  DOWNLOAD_DELAY: abc",
+            [],
+            "omnicheck.yml:7: crawl.DOWNLOAD_DELAY: 'abc' is not a number (default 0)",
+        ),
+        (
+            "  {}",
+            ["-s", "AUTOTHROTTLE_ENABLED=yes"],
+            "-s AUTOTHROTTLE_ENABLED=yes: 'yes' is not true or false (default True)",
+        ),
+        (
+            "  {}",
+            ["-s", "CONCURRENT_REQUESTS=many"],
+            "-s CONCURRENT_REQUESTS=many: 'many' is not a number (default 16)",
+        ),
+    ],
+)
+def test_a_setting_of_the_wrong_type_stops_before_the_crawl(
+    tmp_path: Path, crawl: str, option: list[str], error: str
+) -> None:
+    """Scrapy would fail in every spider and leave an aborted run with nothing fetched."""
+    config = write_config(tmp_path, crawl)
+    db = tmp_path / "x.db"
+    result = CliRunner().invoke(cli, ["crawl", "-c", str(config), "--db", str(db), *option])
+    assert result.exit_code == 2, result.output
+    expected = error.replace("omnicheck.yml", str(config), 1)
+    assert result.output == f"error: {expected}\n"
+    assert not db.exists() or sqlite3.connect(db).execute(
+        "SELECT count(*) FROM runs"
+    ).fetchone() == (0,)
+
+
+def test_numbers_and_flags_in_scrapy_s_spelling_are_accepted(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, "  DOWNLOAD_DELAY: 0.5\n  ROBOTSTXT_OBEY: false"))
+    overrides = {"AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "32", "X_OWN": "y"}
+    assert setting_errors(config, overrides) == []
 
 
 def write_site(folder: Path) -> Path:

@@ -458,3 +458,14 @@ def test_links_command_lists_linked_and_unlinked(tmp_path: Path) -> None:
     )
     assert wrong.exit_code == 2
     assert wrong.output.strip() == "error: --channel x: run 1 has webshop, website"
+
+
+def test_an_override_file_not_in_utf8_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "links.yml"
+    path.write_bytes(
+        b"join:\n  - [{channel: webshop, name: Ty\xf6kalu}, {channel: website, sku: A}]\n"
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_overrides(path)
+    assert str(raised.value).startswith(f"{path}: cannot read link overrides: 'utf-8' codec")
+    assert str(raised.value).endswith("(save it as UTF-8)")

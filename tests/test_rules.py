@@ -167,6 +167,45 @@ def test_options_are_validated_with_the_key_named() -> None:
         PriceMismatch("p", "high", tolerence=1)
 
 
+@pytest.mark.parametrize("value", [-1, float("nan"), float("inf"), True])
+def test_a_tolerance_must_be_a_number_of_zero_or_more(value: object) -> None:
+    """A negative tolerance reported every price as a mismatch; .nan crashed the check."""
+    with pytest.raises(OptionError, match="expected a number of 0 or more") as error:
+        PriceMismatch("p", "high", tolerance=value)
+    assert error.value.key == "tolerance"
+    assert PriceMismatch("p", "high", tolerance=0).settings["tolerance"] == 0
+
+
+@pytest.mark.parametrize(
+    ("rule", "error"),
+    [
+        (
+            "{type: price_mismatch, enabled: maybe}",
+            "rules[0].enabled: expected true or false, got 'maybe'",
+        ),
+        (
+            "{type: price_mismatch, id: [1]}",
+            "rules[0].id: expected text such as price-parity, got [1]",
+        ),
+        (
+            "{type: price_mismatch, options: {tolerance: .nan}}",
+            "rules[0].options.tolerance: expected a number of 0 or more, got nan",
+        ),
+    ],
+)
+def test_a_rule_pack_entry_of_the_wrong_type_names_its_key(
+    tmp_path: Path, rule: str, error: str
+) -> None:
+    from checker.config import ConfigError
+    from checker.rulepacks import load_pack
+
+    path = tmp_path / "my-rules.yml"
+    path.write_text(f"rules:\n  - {rule}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_pack(path)
+    assert str(raised.value) == f"{path}:2: {error}"
+
+
 def test_every_rule_type_documents_what_why_example_and_options() -> None:
     import sys
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -88,3 +89,21 @@ def test_serve_answers_the_canned_queries(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_serve_on_a_taken_port_is_a_usage_error(tmp_path: Path) -> None:
+    """uvicorn exits 3 when it cannot bind; 3 means an incomplete crawl to CI."""
+    from click.testing import CliRunner
+
+    from checker.cli import cli
+
+    database = tmp_path / "omnicheck.db"
+    Store(database).close()
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--db", str(database), "--port", str(port)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: --host 127.0.0.1 --port {port}: cannot listen there")
+    out_of_range = CliRunner().invoke(cli, ["serve", "--db", str(database), "--port", "99999"])
+    assert out_of_range.exit_code == 2
+    assert "99999 is not in the range 1<=x<=65535" in out_of_range.output

@@ -42,6 +42,16 @@ TODAY = dt.date(2025, 11, 23)
             "w.yml:3: waivers[1].fingerprint: a25ba2ddd918baf9 is already waived by waivers[0]",
         ),
         ("waivers: [\n", "w.yml:2: malformed YAML"),
+        (
+            "waivers:\n  - fingerprint: a25ba2ddd918baf9\n    reason: ok\n    until: 2026-13-45\n",
+            "w.yml:4: malformed YAML: '2026-13-45' is not a valid date (month must be in 1..12)",
+        ),
+        (
+            "waivers:\n  - fingerprint: a25ba2ddd918baf9\n    reason: ok\n"
+            "    until: 2026-01-31T10:00:00\n",
+            "w.yml:4: waivers[0].until: '2026-01-31 10:00:00' has a time of day; "
+            "expected a date like 2026-01-31",
+        ),
     ],
 )
 def test_bad_waivers_name_file_line_and_key(
@@ -141,3 +151,51 @@ def test_waive_refuses_what_it_cannot_write_or_find(tmp_path: Path) -> None:
         "error: --until 2020-01-01: that day has passed; give a later date\n",
     )
     assert not (tmp_path / "waivers.yml").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (
+            ["zz-not-hex", "--reason", "x"],
+            "error: 'zz-not-hex' is not a finding's fingerprint: expected 6 to 64 hex digits, "
+            "e.g. a25ba2ddd918baf9 (listed by `omnicheck report`)\n",
+        ),
+        (
+            ["abcdef12", "--reason", "   "],
+            "error: --reason is empty: say why this finding is accepted\n",
+        ),
+    ],
+)
+def test_waive_never_writes_an_entry_the_file_would_refuse(
+    tmp_path: Path, args: list[str], error: str
+) -> None:
+    """Without a database there is no finding to look the fingerprint up in; the file must
+    still stay valid, or every later check stops on it."""
+    from click.testing import CliRunner
+
+    from checker.cli import cli
+
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "channels:\n  - {name: shop, kind: webshop, start_urls: [http://127.0.0.1:9/]}\n"
+        "waivers: waivers.yml\n",
+        encoding="utf-8",
+    )
+    waivers = tmp_path / "waivers.yml"
+    waivers.write_text("waivers:\n  - {fingerprint: a25ba2ddd918baf9, reason: ok}\n", "utf-8")
+    before = waivers.read_text("utf-8")
+    result = CliRunner().invoke(
+        cli, ["waive", *args, "-c", str(config), "--db", str(tmp_path / "none.db")]
+    )
+    assert (result.exit_code, result.output) == (2, error)
+    assert waivers.read_text("utf-8") == before
+    assert len(load_waivers(waivers)) == 1
+
+
+def test_adding_an_invalid_waiver_leaves_the_file_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "waivers.yml"
+    path.write_text("waivers:\n  - {fingerprint: a25ba2ddd918baf9, reason: ok}\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"waivers\[1\]\.reason: missing"):
+        add_waiver(path, Waiver("abcdef12", ""))
+    assert path.read_text("utf-8") == "waivers:\n  - {fingerprint: a25ba2ddd918baf9, reason: ok}\n"

@@ -112,6 +112,10 @@ def load_overrides(path: Path) -> Overrides:
     except OSError as error:
         reason = "no such file" if isinstance(error, FileNotFoundError) else str(error)
         raise ConfigError(path, None, "", f"cannot read link overrides: {reason}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            path, None, "", f"cannot read link overrides: {error} (save it as UTF-8)"
+        ) from None
     data, lines = parse_lines(text, path)
     overrides = Overrides(path)
     if data is None:

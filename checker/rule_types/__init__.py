@@ -8,6 +8,7 @@ Rules read the linked run and return findings: they never print, write files or 
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -79,6 +80,9 @@ class RuleType:
             value = options.get(option.name, option.default)
             if value is not None and not isinstance(value, option.kind):
                 raise OptionError(option.name, f"expected {_kind_name(option.kind)}, got {value!r}")
+            if _is_number_option(option) and value is not None and not _amount(value):
+                # true is an int to Python, .nan and -1 are floats: none is a tolerance
+                raise OptionError(option.name, f"expected a number of 0 or more, got {value!r}")
             if option.choices and value not in option.choices and value is not None:
                 raise OptionError(
                     option.name, f"{value!r} is not one of {', '.join(map(str, option.choices))}"
@@ -115,6 +119,16 @@ def register(rule_type: type[RuleType]) -> type[RuleType]:
         raise ValueError(f"rule type {rule_type.name!r} is registered twice")
     REGISTRY[rule_type.name] = rule_type
     return rule_type
+
+
+def _is_number_option(option: Option) -> bool:
+    kinds = option.kind if isinstance(option.kind, tuple) else (option.kind,)
+    return bool(kinds) and set(kinds) <= {int, float}
+
+
+def _amount(value: Any) -> bool:
+    """A finite number of 0 or more (not true/false)."""
+    return not isinstance(value, bool) and math.isfinite(value) and value >= 0
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
