@@ -283,6 +283,12 @@ def check(
     _notifier(notify)
     store = Store(db_path, create=False)
     run = store.run(run_id)
+    if baseline is not None and baseline.strip() == str(run["id"]):
+        earlier = run["id"] - 1 if run["id"] > 1 else "last-findings.json"
+        raise UsageProblem(
+            f"--baseline {baseline}: that is the run being checked; compare it with an earlier"
+            f" run or a saved report, e.g. --baseline {earlier}"
+        )
     inputs = _check_inputs(config, store, baseline)
     _check_and_report(store, run["id"], config, fmt, output, fail_on, inputs, notify)
 
@@ -340,8 +346,7 @@ def diff_command(db_path: Path, runs: tuple[int, ...], as_json: bool) -> None:
     click.echo(
         json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str)
         if as_json
-        else render_diff(result),
-        nl=not as_json,
+        else render_diff(result)
     )
 
 

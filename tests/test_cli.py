@@ -233,3 +233,22 @@ def test_run_reads_baseline_and_waivers_before_crawling(
     from checker.store import Store
 
     assert Store(db, create=False).runs() == []  # nothing was crawled
+
+
+def test_a_run_is_not_its_own_baseline(tmp_path: Path) -> None:
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "channels:\n  - {name: webshop, kind: webshop, start_urls: [https://k.example.fi/]}\n"
+        "  - {name: website, kind: website, start_urls: [https://w.example.fi/]}\n",
+        "utf-8",
+    )
+    db = tmp_path / "r.db"
+    items = [offer("webshop", "Retkikeitin", "89.00"), offer("website", "Retkikeitin", "79.00")]
+    _, run_id = stored_run(db, {"webshop": "webshop", "website": "website"}, items)
+    base = ["check", "-c", str(config), "--db", str(db), "--run", str(run_id)]
+    result = CliRunner().invoke(cli, [*base, "--baseline", str(run_id)])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: --baseline {run_id}: that is the run being checked; compare it with an earlier"
+        " run or a saved report, e.g. --baseline last-findings.json\n"
+    )
