@@ -188,7 +188,7 @@ def run(
     """
     config = load_config(config_path)
     _check_output(fmt, output)
-    _rules(config)
+    _warn_unknown_references(config)
     _notifier(notify)
     store = Store(db_path)
     inputs = _check_inputs(config, store, baseline)  # before a crawl that may take hours
@@ -279,7 +279,7 @@ def check(
     """
     config = load_config(config_path)
     _check_output(fmt, output)
-    _rules(config)
+    _warn_unknown_references(config)
     _notifier(notify)
     store = Store(db_path, create=False)
     run = store.run(run_id)
@@ -661,6 +661,22 @@ def _rules(config: Config) -> list[Any]:
     from checker.rulepacks import load_rules
 
     return load_rules(config.rules, config.base_dir)
+
+
+def _warn_unknown_references(config: Config) -> None:
+    """Say which channels, services or attributes the rules name that do not exist."""
+    from checker.rulepacks import unknown_references
+    from crawler.extraction.attributes import default_attribute_vocabulary
+    from crawler.extraction.claims import default_vocabulary
+
+    known = {
+        "channels": {channel.name for channel in config.channels},
+        "services": {service.id for service in default_vocabulary().services}
+        | set(_services(config)),
+        "attributes": {attribute.id for attribute in default_attribute_vocabulary().attributes},
+    }
+    for problem in unknown_references(_rules(config), known):
+        click.echo(f"warning: {problem}", err=True)
 
 
 def _services(config: Config) -> dict[str, Any]:

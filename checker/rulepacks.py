@@ -139,8 +139,41 @@ def load_pack(path: Path) -> list[RuleType]:
         if item.get("enabled", True) is False:
             continue
         try:
-            rules.append(registry[item["type"]](str(rule_id), severity, **options))
+            rule = registry[item["type"]](str(rule_id), severity, **options)
         except OptionError as error:
             option_key = f"{key}.options.{error.key}"
             raise ConfigError(path, lines.get(option_key, line), option_key, str(error)) from None
+        rule.origins = {
+            name: (path, lines.get(f"{key}.options.{name}", line), f"{key}.options.{name}")
+            for name in options
+        }
+        rules.append(rule)
     return rules
+
+
+# A rule option naming things, and what it names.
+REFERENCES = {"channels": "channel", "services": "service", "attributes": "attribute"}
+
+
+def unknown_references(rules: list[RuleType], known: dict[str, set[str]]) -> list[str]:
+    """One line per name a rule's options give that nothing of its kind bears: a mistyped or
+    renamed channel or service makes the rule silently skip it, so each is said out loud.
+
+    ``known`` maps ``channels``, ``services`` and ``attributes`` to the names there are.
+    """
+    problems = []
+    for rule in rules:
+        for option, kind in REFERENCES.items():
+            names = rule.settings.get(option)
+            if not names or option not in known:
+                continue
+            path, line, key = rule.origins.get(option, (None, None, option))
+            where = f"{path}:{line}" if line else str(path)
+            for name in names:
+                if str(name) not in known[option]:
+                    expected = ", ".join(sorted(known[option])) or "none"
+                    problems.append(
+                        f"{where}: {key}: {name!r} is no {kind} of this configuration"
+                        f" (expected one of {expected}); rule {rule.rule_id} skips it"
+                    )
+    return problems

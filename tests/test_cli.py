@@ -252,3 +252,28 @@ def test_a_run_is_not_its_own_baseline(tmp_path: Path) -> None:
         f"error: --baseline {run_id}: that is the run being checked; compare it with an earlier"
         " run or a saved report, e.g. --baseline last-findings.json\n"
     )
+
+
+def test_check_warns_of_a_rule_naming_a_channel_the_config_lacks(tmp_path: Path) -> None:
+    (tmp_path / "pack.yml").write_text(
+        "rules:\n  - {id: shop-prices, type: price_mismatch, options: {channels: [instagram]}}\n",
+        "utf-8",
+    )
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "channels:\n  - {name: webshop, kind: webshop, start_urls: [https://k.example.fi/]}\n"
+        "  - {name: website, kind: website, start_urls: [https://w.example.fi/]}\n"
+        "rules: [default, pack.yml]\n",
+        "utf-8",
+    )
+    db = tmp_path / "r.db"
+    items = [offer("webshop", "Retkikeitin", "89.00"), offer("website", "Retkikeitin", "79.00")]
+    stored_run(db, {"webshop": "webshop", "website": "website"}, items)
+    result = CliRunner().invoke(
+        cli, ["check", "-c", str(config), "--db", str(db), "--fail-on", "never"]
+    )
+    assert result.exit_code == 0
+    assert (
+        f"warning: {tmp_path / 'pack.yml'}:2: rules[0].options.channels: 'instagram' is no channel"
+        " of this configuration (expected one of webshop, website); rule shop-prices skips it\n"
+    ) in result.output

@@ -10,6 +10,7 @@ from checker.engine import check_run
 from checker.rule_types import OptionError, load_rule_types
 from checker.rule_types.missing_in_channel import MissingInChannel
 from checker.rule_types.price_mismatch import PriceMismatch
+from rules import RULES_DIR
 from tests.factories import claim, offer, stored_run
 
 SHOP = {"webshop": "webshop", "website": "website"}
@@ -220,3 +221,30 @@ def test_docs_rules_page_has_a_section_per_rule_type() -> None:
     rules_page = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text("utf-8")
     for name in load_rule_types():
         assert f"\n## {name} — " in rules_page, name
+
+
+def test_a_rule_naming_a_channel_or_service_that_does_not_exist_is_said(tmp_path: Path) -> None:
+    from checker.rulepacks import load_pack, unknown_references
+
+    path = tmp_path / "pack.yml"
+    path.write_text(
+        "rules:\n"
+        "  - id: shop-prices\n"
+        "    type: price_mismatch\n"
+        "    options:\n"
+        "      channels: [webshop, verkkokauppa]\n"
+        "  - id: returns\n"
+        "    type: missing_in_channel\n"
+        "    options:\n"
+        "      services: [returns, click_and_colect]\n",
+        encoding="utf-8",
+    )
+    known = {"channels": {"webshop", "website"}, "services": {"returns", "click_and_collect"}}
+    assert unknown_references(load_pack(path), known) == [
+        f"{path}:5: rules[0].options.channels: 'verkkokauppa' is no channel of this"
+        " configuration (expected one of webshop, website); rule shop-prices skips it",
+        f"{path}:9: rules[1].options.services: 'click_and_colect' is no service of this"
+        " configuration (expected one of click_and_collect, returns); rule returns skips it",
+    ]
+    # The shipped pack names nothing it could get wrong.
+    assert unknown_references(load_pack(RULES_DIR / "default.yml"), known) == []

@@ -70,6 +70,8 @@ class RuleType:
     def __init__(self, rule_id: str, severity: str = "medium", **options: Any) -> None:
         self.rule_id = rule_id
         self.severity = severity
+        # (file, line, key) of each option, set by the rule pack that wrote it
+        self.origins: dict[str, tuple[Any, int | None, str]] = {}
         known = {option.name: option for option in self.options}
         for key in options:
             if key not in known:
