@@ -353,6 +353,11 @@ class _Validator:
             raise self.fail(
                 f"{key}.start_urls", f"missing: a {kind} channel needs start_urls or sitemap_urls"
             )
+        if channel.fields and kind != "feed":
+            raise self.fail(
+                f"{key}.fields",
+                f"only a feed channel's columns are mapped with fields; this one is a {kind}",
+            )
         if kind not in PAGE_KINDS and not channel.feeds:
             raise self.fail(
                 f"{key}.feeds", f"missing: a {kind} channel needs feeds (URLs or file paths)"

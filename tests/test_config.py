@@ -115,6 +115,12 @@ def test_valid_config_loads_with_every_key(tmp_path: Path) -> None:
             "sku, title)",
         ),
         (
+            "channels:\n  - name: shop\n    kind: webshop\n    start_urls: [https://a.fi/]\n"
+            "    fields: {price: hinta}\n",
+            "omnicheck.yml:5: channels[0].fields: only a feed channel's columns are mapped with"
+            " fields; this one is a webshop",
+        ),
+        (
             "channels:\n  - {name: a, kind: social, feeds: [f.xml]}\nrules:\n  - default\n"
             "  - hinnat\n",
             "omnicheck.yml:5: rules[1]: 'hinnat' is neither a shipped rule pack (default) nor a "
