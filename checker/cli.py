@@ -397,6 +397,12 @@ def waive(fingerprint: str, reason: str, until: Any, config_path: Path, db_path:
             f"{db_path}: no finding with fingerprint {fingerprint!r} "
             "(fingerprints are listed by `omnicheck report`)"
         )
+    if not db_path.exists():
+        click.echo(
+            f"warning: {db_path}: no such database, so the fingerprint is not checked"
+            " (give --db where the finding was reported)",
+            err=True,
+        )
     from checker.reports import subject_label
 
     subject = f"{subject_label(finding)} ({finding['kind']})" if finding else None

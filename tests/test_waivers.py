@@ -151,6 +151,16 @@ def test_waive_refuses_what_it_cannot_write_or_find(tmp_path: Path) -> None:
         "error: --until 2020-01-01: that day has passed; give a later date\n",
     )
     assert not (tmp_path / "waivers.yml").exists()
+    # Without the database the fingerprint cannot be checked: written, and said so.
+    missing = tmp_path / "typo.db"
+    result = CliRunner().invoke(
+        cli, ["waive", "abcdef12", "--reason", "x", "-c", str(config), "--db", str(missing)]
+    )
+    assert result.exit_code == 0
+    assert result.output.startswith(
+        f"warning: {missing}: no such database, so the fingerprint is not checked"
+    )
+    assert [w.fingerprint for w in load_waivers(tmp_path / "waivers.yml")] == ["abcdef12"]
 
 
 @pytest.mark.parametrize(
