@@ -67,6 +67,14 @@ PRICES = [
         "Moka nyt 59,90 € (alin hinta 30 pv 69,90 €)",
         [("59.90", "EUR", "current"), ("69.90", "EUR", "old")],
     ),
+    # the price of two products together is neither one's price
+    ("Teltta + Vaellusreppu yhteishintaan 429 € ⛺", [("429", "EUR", "other")]),
+    ("Reppu ja teltta – nyt paketti 429 €!", [("429", "EUR", "other")]),
+    ("Reppu ja teltta 429 € yhteensä", [("429", "EUR", "other")]),
+    ("Tält och ryggsäck tillsammans 3 999 kr", [("3999", "SEK", "other")]),
+    ("Tält + ryggsäck, paketpris 3 999 kr", [("3999", "SEK", "other")]),
+    ("Tent and backpack bundle price €429", [("429", "EUR", "other")]),
+    ("Tent + backpack, €429 for both", [("429", "EUR", "other")]),
     # not prices at all
     ("Kånken 16 L – 40 x 30 x 15 cm, 20 % alennus", []),
     ("Tarjous voimassa 20.–30.11.", []),
