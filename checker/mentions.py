@@ -35,7 +35,8 @@ from crawler.extraction.posts import (
     sentence_spans,
 )
 
-WORD = re.compile(r"[^\W_]+(?:[.,]\d+)?")
+# A word, with its decimals ("0,5") or a "+" written onto it ("S9+": the Plus model).
+WORD = re.compile(r"[^\W_]+(?:[.,]\d+)?(?:\+(?![^\W_]))?")
 PREFIX = 4
 COUNTED_STATES = ("current", "ended")
 

@@ -168,6 +168,9 @@ CATALOGUE = [
     "Kantokassi Mini 7 L",
     "Makuupussi Talvi -15",
     "Retkikeitin Kompakti",
+    "Galaxy Tab S9",
+    "Galaxy Tab S9+",
+    "Kompaktikamera RX100 VII",
 ]
 # post text -> names of the catalogue products it mentions
 MENTIONS = [
@@ -189,6 +192,10 @@ MENTIONS = [
     ("Kantokassi 24 L uutuus", []),
     ("Vaellusreppu nyt 99 €", []),
     ("Makuupussi Talvi -15 taas saatavilla", ["Makuupussi Talvi -15"]),
+    ("Galaxy Tab S9+ nyt 899 € 📱", ["Galaxy Tab S9+"]),
+    ("Galaxy Tab S9 + suojakuori 799 €", ["Galaxy Tab S9"]),
+    ("Kompaktikamera RX100 VII 999 €", ["Kompaktikamera RX100 VII"]),
+    ("Kompaktikamera RX100 VI 699 €", []),
 ]
 
 
@@ -317,3 +324,4 @@ def test_post_mentions_show_in_the_finding_json(tmp_path: Path) -> None:
     assert social["source"] == "post"
     assert social["link"]["method"] == "mention"
     assert "69,90 €" in social["evidence"]
+
