@@ -325,3 +325,60 @@ def test_post_mentions_show_in_the_finding_json(tmp_path: Path) -> None:
     assert social["link"]["method"] == "mention"
     assert "69,90 €" in social["evidence"]
 
+
+def test_two_markets_of_one_retailer_are_not_compared(tmp_path: Path) -> None:
+    """Sold out in the SEK shop while in stock in the EUR shop is no contradiction, and a product
+    promoted to Swedish customers need not be sold in the Finnish shop."""
+    channels = {
+        "shop-fi": "webshop",
+        "shop-se": "webshop",
+        "instagram-se": "social",
+        "instagram-fi": "social",
+    }
+    items = [
+        offer("shop-fi", "Kånken 16 L", "89.95", availability="in_stock", sku="K16"),
+        offer("shop-se", "Kånken 16 L", "1099", currency="SEK", availability="out_of_stock"),
+        offer("shop-se", "Campingstol Fjäll", "699", currency="SEK", availability="in_stock"),
+        offer("shop-fi", "Retkituoli Kevyt", "39.90", availability="in_stock"),
+    ]
+    published = (date.today() - timedelta(days=1)).isoformat() + "T10:00:00+01:00"
+    posts = [
+        Post(
+            "instagram-se",
+            "https://i.example/1",
+            "Kånken 16 L är slutsåld 😢",
+            published,
+            currency="SEK",
+        ),  # fmt: skip
+        Post(
+            "instagram-se",
+            "https://i.example/2",
+            "Nyhet! Campingstol Fjäll 699 kr",
+            published,
+            currency="SEK",
+        ),  # fmt: skip
+        Post(
+            "instagram-fi",
+            "https://i.example/3",
+            "Retkituoli Kevyt 39,90 € 🏕️",
+            published,
+            currency="EUR",
+        ),  # fmt: skip
+    ]
+    store, run_id = stored_run(tmp_path / "r.db", channels, [*items, *posts])
+    result = check_run(store, run_id, load_rules(["default"], RULES_DIR))
+    assert [(f.kind, sorted(f.channels)) for f in result.findings] == []
+
+
+def test_one_market_still_compares_its_own_channels(tmp_path: Path) -> None:
+    channels = {"shop-fi": "webshop", "shop-se": "webshop", "feed-se": "feed"}
+    items = [
+        offer("shop-fi", "Kånken 16 L", "89.95", availability="in_stock", sku="K16"),
+        offer("shop-se", "Kånken 16 L", "1099", currency="SEK", availability="out_of_stock"),
+        offer("feed-se", "Kånken 16 L", "1099", currency="SEK", availability="in_stock"),
+    ]
+    store, run_id = stored_run(tmp_path / "r.db", channels, items)
+    result = check_run(store, run_id, load_rules(["default"], RULES_DIR))
+    assert [(f.kind, sorted(f.channels)) for f in result.findings] == [
+        ("availability_mismatch", ["feed-se", "shop-se"])
+    ]
