@@ -382,3 +382,26 @@ def test_one_market_still_compares_its_own_channels(tmp_path: Path) -> None:
     assert [(f.kind, sorted(f.channels)) for f in result.findings] == [
         ("availability_mismatch", ["feed-se", "shop-se"])
     ]
+
+
+# A price or stock phrase after a product's name that is for something made for the product
+# (an accessory, a spare part) is not the product's own: none of these is a finding.
+FOR_ANOTHER = [
+    "Sadesuoja Kantokassi 16 L:lle nyt 19,90 € 🌧️",
+    "Kantokassi 16 L:iin sopiva sadesuoja vain 19,90 €!",
+    "Kantokassiin 16 L sopiva sadesuoja 19,90 €",
+    "Kantokassi 16 L 79,90 € – ja siihen sopivat lisävarusteet alk. 9,90 €",
+    "Kantokassi 16 L 79,90 €. Spare straps €4.90.",
+    "Till Kantokassi 16 L: regnskydd som passar, 199 kr",
+    "Makuupussi Talvi -15: sopiva tyynypussi taas saatavilla!",
+]
+
+
+@pytest.mark.parametrize("text", FOR_ANOTHER)
+def test_an_accessorys_price_is_not_the_products(tmp_path: Path, text: str) -> None:
+    assert findings_of(tmp_path, [*SHOP, post(text, 1)]) == []
+
+
+def test_the_products_own_price_after_its_name_still_counts(tmp_path: Path) -> None:
+    found = findings_of(tmp_path, [*SHOP, post("Kantokassi 16 L:n hinta nyt 69,90 € 🎒", 1)])
+    assert found == [("price_mismatch", "Kantokassi 16 L", ["instagram", "webshop", "website"])]
