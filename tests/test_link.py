@@ -113,6 +113,10 @@ NAME_PAIRS = [
     ("Kompaktikamera RX100 VI", "Kompaktikamera RX100 VII", False),
     ("Kompaktikamera RX100 VII", "kompaktikamera rx100 VII", True),
     ("Kamera A7 IV", "Kamera A7 III", False),
+    # clothing sizes written as one letter are different products
+    ("Kuoritakki Naisten S", "Kuoritakki Naisten M", False),
+    ("T-paita Basic M musta", "T-paita Basic L musta", False),
+    ("T-paita Basic M musta", "T-paita Basic m svart", True),
 ]
 
 
