@@ -31,11 +31,13 @@ from crawler.extraction.posts import (
     AvailabilityMention,
     PriceMention,
     availability_mentions,
+    for_another_product,
     price_mentions,
     sentence_spans,
 )
 
-WORD = re.compile(r"[^\W_]+(?:[.,]\d+)?")
+# A word, with its decimals ("0,5") or a "+" written onto it ("S9+": the Plus model).
+WORD = re.compile(r"[^\W_]+(?:[.,]\d+)?(?:\+(?![^\W_]))?")
 PREFIX = 4
 COUNTED_STATES = ("current", "ended")
 
@@ -211,11 +213,11 @@ def read_mentions(
         spans = sentence_spans(text)
         for price in price_mentions(text, post.get("currency"), post.get("locale")):
             owner = _owner(named, price.start, spans)
-            if owner is not None:
+            if owner is not None and not _for_another(owner, price.start, spans):
                 owner.prices.append(price)
         for phrase in availability_mentions(text):
             owner = _owner(named, phrase.start, spans)
-            if owner is not None:
+            if owner is not None and not _for_another(owner, phrase.start, spans):
                 owner.availability.append(phrase)
         mentions.extend(_one_per_product(named))
     return mentions
@@ -231,6 +233,16 @@ def _owner(named: list[Mention], position: int, spans: list[tuple[int, int]]) ->
     sentence = next(((s, e) for s, e in spans if s <= position < e), None)
     after = [m for m in named if sentence and sentence[0] <= m.start < sentence[1]]
     return after[0] if after else None
+
+
+def _for_another(owner: Mention, position: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether the post's words from the name to ``position`` (in the sentence of the amount)
+    say it is for another thing made for the product: "Vaellusreppuun sopiva sadesuoja 19,90 €"."""
+    end = owner.start + len(owner.name)
+    if position < end:
+        return False
+    sentence = next((s for s, e in spans if s <= position < e), end)
+    return for_another_product(owner.post["text"][max(end, sentence) : position])
 
 
 def _one_per_product(named: list[Mention]) -> list[Mention]:

@@ -105,6 +105,18 @@ NAME_PAIRS = [
         ),
     ),
     ("Teltta 2-3 hengen", "Teltta 23 hengen", False),
+    # "+" right after a model number is "Plus"; a "+" between words joins products
+    ("Galaxy Tab S9", "Galaxy Tab S9+", False),
+    ("Galaxy Tab S9+", "Galaxy Tab S9 Plus", True),
+    ("Kamera Z5", "Kamera Z5 + laukku", False),
+    # a generation after a model number is part of it: RX100 VI and RX100 VII are two cameras
+    ("Kompaktikamera RX100 VI", "Kompaktikamera RX100 VII", False),
+    ("Kompaktikamera RX100 VII", "kompaktikamera rx100 VII", True),
+    ("Kamera A7 IV", "Kamera A7 III", False),
+    # clothing sizes written as one letter are different products
+    ("Kuoritakki Naisten S", "Kuoritakki Naisten M", False),
+    ("T-paita Basic M musta", "T-paita Basic L musta", False),
+    ("T-paita Basic M musta", "T-paita Basic m svart", True),
 ]
 
 

@@ -67,6 +67,14 @@ PRICES = [
         "Moka nyt 59,90 € (alin hinta 30 pv 69,90 €)",
         [("59.90", "EUR", "current"), ("69.90", "EUR", "old")],
     ),
+    # the price of two products together is neither one's price
+    ("Teltta + Vaellusreppu yhteishintaan 429 € ⛺", [("429", "EUR", "other")]),
+    ("Reppu ja teltta – nyt paketti 429 €!", [("429", "EUR", "other")]),
+    ("Reppu ja teltta 429 € yhteensä", [("429", "EUR", "other")]),
+    ("Tält och ryggsäck tillsammans 3 999 kr", [("3999", "SEK", "other")]),
+    ("Tält + ryggsäck, paketpris 3 999 kr", [("3999", "SEK", "other")]),
+    ("Tent and backpack bundle price €429", [("429", "EUR", "other")]),
+    ("Tent + backpack, €429 for both", [("429", "EUR", "other")]),
     # not prices at all
     ("Kånken 16 L – 40 x 30 x 15 cm, 20 % alennus", []),
     ("Tarjous voimassa 20.–30.11.", []),
@@ -160,6 +168,9 @@ CATALOGUE = [
     "Kantokassi Mini 7 L",
     "Makuupussi Talvi -15",
     "Retkikeitin Kompakti",
+    "Galaxy Tab S9",
+    "Galaxy Tab S9+",
+    "Kompaktikamera RX100 VII",
 ]
 # post text -> names of the catalogue products it mentions
 MENTIONS = [
@@ -181,6 +192,10 @@ MENTIONS = [
     ("Kantokassi 24 L uutuus", []),
     ("Vaellusreppu nyt 99 €", []),
     ("Makuupussi Talvi -15 taas saatavilla", ["Makuupussi Talvi -15"]),
+    ("Galaxy Tab S9+ nyt 899 € 📱", ["Galaxy Tab S9+"]),
+    ("Galaxy Tab S9 + suojakuori 799 €", ["Galaxy Tab S9"]),
+    ("Kompaktikamera RX100 VII 999 €", ["Kompaktikamera RX100 VII"]),
+    ("Kompaktikamera RX100 VI 699 €", []),
 ]
 
 
@@ -309,3 +324,84 @@ def test_post_mentions_show_in_the_finding_json(tmp_path: Path) -> None:
     assert social["source"] == "post"
     assert social["link"]["method"] == "mention"
     assert "69,90 €" in social["evidence"]
+
+
+def test_two_markets_of_one_retailer_are_not_compared(tmp_path: Path) -> None:
+    """Sold out in the SEK shop while in stock in the EUR shop is no contradiction, and a product
+    promoted to Swedish customers need not be sold in the Finnish shop."""
+    channels = {
+        "shop-fi": "webshop",
+        "shop-se": "webshop",
+        "instagram-se": "social",
+        "instagram-fi": "social",
+    }
+    items = [
+        offer("shop-fi", "Kånken 16 L", "89.95", availability="in_stock", sku="K16"),
+        offer("shop-se", "Kånken 16 L", "1099", currency="SEK", availability="out_of_stock"),
+        offer("shop-se", "Campingstol Fjäll", "699", currency="SEK", availability="in_stock"),
+        offer("shop-fi", "Retkituoli Kevyt", "39.90", availability="in_stock"),
+    ]
+    published = (date.today() - timedelta(days=1)).isoformat() + "T10:00:00+01:00"
+    posts = [
+        Post(
+            "instagram-se",
+            "https://i.example/1",
+            "Kånken 16 L är slutsåld 😢",
+            published,
+            currency="SEK",
+        ),  # fmt: skip
+        Post(
+            "instagram-se",
+            "https://i.example/2",
+            "Nyhet! Campingstol Fjäll 699 kr",
+            published,
+            currency="SEK",
+        ),  # fmt: skip
+        Post(
+            "instagram-fi",
+            "https://i.example/3",
+            "Retkituoli Kevyt 39,90 € 🏕️",
+            published,
+            currency="EUR",
+        ),  # fmt: skip
+    ]
+    store, run_id = stored_run(tmp_path / "r.db", channels, [*items, *posts])
+    result = check_run(store, run_id, load_rules(["default"], RULES_DIR))
+    assert [(f.kind, sorted(f.channels)) for f in result.findings] == []
+
+
+def test_one_market_still_compares_its_own_channels(tmp_path: Path) -> None:
+    channels = {"shop-fi": "webshop", "shop-se": "webshop", "feed-se": "feed"}
+    items = [
+        offer("shop-fi", "Kånken 16 L", "89.95", availability="in_stock", sku="K16"),
+        offer("shop-se", "Kånken 16 L", "1099", currency="SEK", availability="out_of_stock"),
+        offer("feed-se", "Kånken 16 L", "1099", currency="SEK", availability="in_stock"),
+    ]
+    store, run_id = stored_run(tmp_path / "r.db", channels, items)
+    result = check_run(store, run_id, load_rules(["default"], RULES_DIR))
+    assert [(f.kind, sorted(f.channels)) for f in result.findings] == [
+        ("availability_mismatch", ["feed-se", "shop-se"])
+    ]
+
+
+# A price or stock phrase after a product's name that is for something made for the product
+# (an accessory, a spare part) is not the product's own: none of these is a finding.
+FOR_ANOTHER = [
+    "Sadesuoja Kantokassi 16 L:lle nyt 19,90 € 🌧️",
+    "Kantokassi 16 L:iin sopiva sadesuoja vain 19,90 €!",
+    "Kantokassiin 16 L sopiva sadesuoja 19,90 €",
+    "Kantokassi 16 L 79,90 € – ja siihen sopivat lisävarusteet alk. 9,90 €",
+    "Kantokassi 16 L 79,90 €. Spare straps €4.90.",
+    "Till Kantokassi 16 L: regnskydd som passar, 199 kr",
+    "Makuupussi Talvi -15: sopiva tyynypussi taas saatavilla!",
+]
+
+
+@pytest.mark.parametrize("text", FOR_ANOTHER)
+def test_an_accessorys_price_is_not_the_products(tmp_path: Path, text: str) -> None:
+    assert findings_of(tmp_path, [*SHOP, post(text, 1)]) == []
+
+
+def test_the_products_own_price_after_its_name_still_counts(tmp_path: Path) -> None:
+    found = findings_of(tmp_path, [*SHOP, post("Kantokassi 16 L:n hinta nyt 69,90 € 🎒", 1)])
+    assert found == [("price_mismatch", "Kantokassi 16 L", ["instagram", "webshop", "website"])]

@@ -24,6 +24,9 @@ _LETTERS = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _SEPARATORS = re.compile(r"[\W_]+")
 _DIGIT = re.compile(r"\d")
+# "S9+", "Galaxy S24+": a plus sign right after a word and before none is the "Plus" model; a "+"
+# between words ("Kamera Z5 + laukku") joins two products and stays a separator.
+_PLUS = re.compile(r"(?<=[^\W_])\+(?![^\W_])")
 _NONE: frozenset[str] = frozenset()
 
 
@@ -37,6 +40,7 @@ CODE_PREFIX = 3
 @dataclass(frozen=True)
 class Vocabulary:
     qualifiers: dict[str, str]
+    generations: frozenset[str]
     colours: dict[str, str]
     units: dict[str, str]
     conversions: dict[str, tuple[str, Decimal]]
@@ -106,6 +110,7 @@ def vocabulary() -> Vocabulary:
     measure = re.compile(r"(\d+(?:[.,]\d+)?)\s*(" + alternatives + r")(?![^\W_])")
     return Vocabulary(
         qualifiers=spellings("qualifiers"),
+        generations=frozenset(fold(str(word)) for word in data.get("generations") or []),
         colours=spellings("colours"),
         units=units,
         conversions=conversions,
@@ -117,7 +122,7 @@ def vocabulary() -> Vocabulary:
 def name_key(name: str, brand: str | None = None) -> NameKey:
     """Read a name for linking; a leading brand is dropped (pages write it or not)."""
     words = vocabulary()
-    text = fold(name)
+    text = _PLUS.sub(" plus ", fold(name))
     measures: dict[str, str] = {}
 
     def unify(match: re.Match[str]) -> str:
@@ -178,6 +183,10 @@ def _key(tokens: tuple[str, ...], spelled: dict[str, str]) -> NameKey:
             compared.append(meaning)
         elif token in spelled:
             compared.append(spelled[token])
+        elif token in vocabulary_.generations and position and tokens[position - 1] in numbers:
+            # "RX100 VII" is one model number, another than "RX100 VI"
+            numbers[-1] += token
+            compared[-1] = numbers[-1]
         elif not token.isalpha():
             numbers.append(prefix + token)
             compared.append(numbers[-1])

@@ -10,9 +10,11 @@ from __future__ import annotations
 import importlib
 import math
 import pkgutil
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, ClassVar
 
 from checker.findings import Finding
@@ -43,6 +45,26 @@ class RunView:
     @property
     def day(self) -> date:
         return run_day(self.run)
+
+    @cached_property
+    def markets(self) -> dict[str, frozenset[str]]:
+        """The currencies each channel sells in (its offers' prices, its posts' configured
+        currency): a .fi shop in EUR and a .se shop in SEK are two markets."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for product in self.products:
+            for offer in product.offers:
+                if offer.get("currency"):
+                    found[offer["channel"]].add(offer["currency"])
+        for mention in self.mentions:
+            if mention.post.get("currency"):
+                found[mention.post["channel"]].add(mention.post["currency"])
+        return {channel: frozenset(currencies) for channel, currencies in found.items()}
+
+    def same_market(self, channel: str, other: str) -> bool:
+        """Whether two channels sell to the same customers: they share a currency, or one of them
+        shows none (nothing says it is another market)."""
+        mine, theirs = self.markets.get(channel), self.markets.get(other)
+        return not mine or not theirs or bool(mine & theirs)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ states: schema.org values and stock words on pages, Merchant Center's `availabil
 phrases such as "nyt saatavilla" / "slutsåld" / "back in stock" in current social posts. A
 channel that says *in stock* disagrees with one that says *out of stock* or *discontinued*.
 Pre-orders and back-orders, and channels that state nothing or two different things, are never
-compared.
+compared; nor are channels of two markets (a SEK shop and a EUR shop of the same retailer: sold
+out in Sweden is no contradiction of in stock in Finland).
 
 **Why it matters**: a post that says "nyt saatavilla" sends customers to a product page that says
 "loppuunmyyty"; a feed that says in stock keeps paying for ads of a product nobody can buy.
@@ -52,9 +53,18 @@ class AvailabilityMismatch(RuleType):
     def check(self, view: RunView) -> Iterator[Finding]:
         for product in view.products:
             stated = self._channel_availability(product.offers)
-            values = {offer["availability"] for offer in stated.values()}
-            if values & AVAILABLE and values & UNAVAILABLE:
-                yield self._finding(product, stated)
+            # Sold out in the Swedish shop and in stock in the Finnish one is two markets, not a
+            # contradiction: only channels of one market are compared.
+            conflicting = {
+                channel
+                for channel, offer in stated.items()
+                for other, other_offer in stated.items()
+                if {offer["availability"], other_offer["availability"]} & AVAILABLE
+                and {offer["availability"], other_offer["availability"]} & UNAVAILABLE
+                and view.same_market(channel, other)
+            }
+            if conflicting:
+                yield self._finding(product, {c: stated[c] for c in conflicting})
 
     def _channel_availability(self, offers: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """One stated availability per channel; a channel stating two is left out."""

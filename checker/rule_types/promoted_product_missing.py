@@ -4,7 +4,9 @@
 docs/channels.md) that another channel knows — the brand website, a product feed — but that
 is not among the products of the channels that must sell it (by default every webshop). Only
 channels whose crawl was complete are reported: not having seen a page is not evidence that the
-product is missing; nor is a name in the post that a product of that channel also fits.
+product is missing; nor is a name in the post that a product of that channel also fits. Only
+channels of the post's market must sell it: a post of a SEK channel promotes to the SEK shop, not
+to the EUR one (a channel's market is the currencies of its prices and of its posts).
 
 **Why it matters**: a campaign that sends customers to a product they cannot buy wastes the
 campaign and the customer's patience; often the feed or the post is out of date.
@@ -51,7 +53,8 @@ class PromotedProductMissing(RuleType):
             missing = [
                 name
                 for name in required
-                if not any(name in p.channels for p in [mention.product, *mention.alternatives])
+                if view.same_market(name, mention.post["channel"])
+                and not any(name in p.channels for p in [mention.product, *mention.alternatives])
             ]
             if missing:
                 reported.add(id(mention.product))

@@ -34,6 +34,9 @@ DAY_MONTH_NAME = re.compile(r"(?<![\d,.])(\d{1,2})(?:\.|:e|:a)?\s+([^\W\d_]{3,})
 MONTH_NAME_DAY = re.compile(r"\b([^\W\d_]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?")
 BARE_DAY = re.compile(r"(?<![\d,.])(\d{1,2})\.?(?::e|:a)?" + DASH + r"$")
 RANGE_END_DAY = re.compile("^" + DASH + r"(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?")
+# A sentence ends at ".", "!" or "?" before a capital, but not at the dot of a date ("1.–7.12.
+# Retkikeitin vain 79 €"): the date belongs to the words after it as much as to those before.
+SENTENCE = re.compile(r"(?<=[.!?])(?<!\d\.)\s+(?=\W*[A-ZÅÄÖ])|\n+|[•|]")
 HALF_YEAR = timedelta(days=183)
 STATES = ("current", "upcoming", "ended", "history", "undated")
 
@@ -70,8 +73,20 @@ def _vocabulary() -> dict[str, Any]:
         re.compile(r"(?<!\w)(?:" + "|".join(stems) + r")\w*", re.IGNORECASE)
         for stems in data["weekdays"]
     ]
+    any_weekday = "|".join(stem for stems in data["weekdays"] for stem in stems)
+    clock = "|".join(re.escape(w) for w in sorted(data["clock"], key=len, reverse=True))
+    week = "|".join(re.escape(w) for w in sorted(data["weeks"], key=len, reverse=True))
     return {
         "markers": words(markers + [p for ps in data["relative"].values() for p in ps]),
+        # "klo 23.59", "kl. 23:59", "at 11:59" or a bare "23:59": a time of day, never a date
+        "time": re.compile(
+            rf"(?<!\w)(?:{clock})\s*\d{{1,2}}(?:[.:]\d{{2}})?(?!\d)|(?<![\d.,:])\d{{1,2}}:\d{{2}}(?!\d)",
+            re.IGNORECASE,
+        ),
+        "weekday_tail": re.compile(rf"(?<!\w)(?:{any_weekday})\w*[.,]?\s*$", re.IGNORECASE),
+        "week": re.compile(
+            rf"(?<!\w)(?:{week})\s*(\d{{1,2}})(?:{DASH}(\d{{1,2}}))?(?![\d.,:])", re.IGNORECASE
+        ),
         "until_after": words(data["until_after"]),
         "until_before": words(data["until_before"]),
         "from_after": words(data["from_after"]),
@@ -84,12 +99,12 @@ def _vocabulary() -> dict[str, Any]:
 def campaign_window(text: str, published: date) -> CampaignWindow | None:
     """The campaign window a post states, relative to the day it was published; None if none."""
     vocabulary = _vocabulary()
-    for sentence in re.split(r"(?<=[.!?])\s+(?=\W*[A-ZÅÄÖ])|\n+|[•|]", text):
+    for sentence in SENTENCE.split(text):
         if not vocabulary["markers"].search(sentence):
             continue
         window = (
-            _dated_window(sentence, published)
-            or _weekday_window(sentence, published)
+            _sentence_window(sentence, published)
+            or _week_window(sentence, published)
             or _relative_window(sentence, published)
         )
         if window is not None:
@@ -123,8 +138,43 @@ def post_state(
     return "current" if run_day - published <= recency else "history"
 
 
-def _dated_window(sentence: str, published: date) -> CampaignWindow | None:
+def _sentence_window(sentence: str, published: date) -> CampaignWindow | None:
+    """A window from dates and weekdays: a range, a first or last day, or both ("from Friday
+    27 Nov until Sunday" ends on the Sunday after that Friday); a date that no word makes a first
+    or last day ("Vain Black Fridayna 27.11.") is the one day of the campaign."""
     dates = _dates(sentence, published)
+    window = _dated_window(sentence, dates)
+    if window is not None and window.start and window.end:
+        return window
+    start, end = (window.start, window.end) if window else (None, None)
+    spans = []
+    if window is not None:
+        position = sentence.find(window.evidence)
+        spans.append((position, position + len(window.evidence)))
+    alone = window is None and len(dates) == 1 and dates[0].day >= published
+    if alone:
+        start = dates[0].day
+        spans.append((dates[0].start, dates[0].end))
+    elif start is None and end is None:
+        found = _weekday(sentence, published, "from")
+        if found is not None:
+            start = found[0]
+            spans.append(found[1])
+    if end is None:
+        found = _weekday(sentence, start or published, "until")
+        if found is not None:
+            end = found[0]
+            spans.append(found[1])
+        elif alone:
+            end = start
+    if start is None and end is None:
+        return None
+    evidence = sentence[min(s for s, _ in spans) : max(e for _, e in spans)].strip()
+    return CampaignWindow(start, end, evidence)
+
+
+def _dated_window(sentence: str, dates: list[_Found]) -> CampaignWindow | None:
+    """A range of two dates, or a date an until- or from-word stands next to."""
     if not dates:
         return None
     vocabulary = _vocabulary()
@@ -132,17 +182,23 @@ def _dated_window(sentence: str, published: date) -> CampaignWindow | None:
         if re.fullmatch(DASH, sentence[first.end : second.start]) and first.day <= second.day:
             return CampaignWindow(first.day, second.day, sentence[first.start : second.end])
     for found in dates:
-        before = sentence[max(0, found.start - 24) : found.start]
-        after = sentence[found.end : found.end + 14]
+        # A weekday before the date ("ma 30.11.", "from Friday 27 Nov") and a time after it
+        # ("30.11. klo 23.59 saakka") do not keep the date from its until- or from-word.
+        before = sentence[max(0, found.start - 36) : found.start]
+        before = vocabulary["weekday_tail"].sub("", before)[-24:]
+        rest = sentence[found.end :]
+        time = vocabulary["time"].match(rest.lstrip(" ,"))
+        after = rest.lstrip(" ,")[time.end() :] if time else rest
+        after = after[:14]
         bare = BARE_DAY.search(before)
         if bare:
             start = _range_start(int(bare.group(1)), found.day)
             if start is not None:
                 evidence = sentence[found.start - len(before) + bare.start() : found.end]
                 return CampaignWindow(start, found.day, evidence)
-        tail = RANGE_END_DAY.match(after)
+        tail = RANGE_END_DAY.match(rest[:14])
         if tail and sentence[found.start].isalpha():
-            end = _resolve(int(tail.group(1)), found.day.month, found.day.year, published)
+            end = _resolve(int(tail.group(1)), found.day.month, found.day.year, found.day)
             if end is not None and end >= found.day:
                 evidence = sentence[found.start : found.end + tail.end()]
                 return CampaignWindow(found.day, end, evidence)
@@ -158,19 +214,38 @@ def _dated_window(sentence: str, published: date) -> CampaignWindow | None:
     return None
 
 
-def _weekday_window(sentence: str, published: date) -> CampaignWindow | None:
+def _weekday(sentence: str, since: date, role: str) -> tuple[date, tuple[int, int]] | None:
+    """The first weekday of ``role`` ("until": "till söndag"; "from": "perjantaista alkaen"),
+    as its next occurrence on or after ``since``, with where its words stand."""
     vocabulary = _vocabulary()
     for weekday, pattern in enumerate(vocabulary["weekdays"]):
         for match in pattern.finditer(sentence):
             before = sentence[max(0, match.start() - 24) : match.start()]
             after = sentence[match.end() : match.end() + 14]
-            if _ends_with(vocabulary["until_before"], before) or _starts_with(
-                vocabulary["until_after"], after
+            if _ends_with(vocabulary[f"{role}_before"], before) or _starts_with(
+                vocabulary[f"{role}_after"], after
             ):
-                day = published + timedelta(days=(weekday - published.weekday()) % 7)
-                evidence = sentence[max(0, match.start() - 24) : match.end() + 14].strip()
-                return CampaignWindow(None, day, evidence)
+                day = since + timedelta(days=(weekday - since.weekday()) % 7)
+                return day, (max(0, match.start() - 24), min(len(sentence), match.end() + 14))
     return None
+
+
+def _week_window(sentence: str, published: date) -> CampaignWindow | None:
+    """ "vko 48", "v. 48", "vecka 48", "week 48", "viikoilla 48–49": Monday to Sunday (ISO)."""
+    match = _vocabulary()["week"].search(sentence)
+    if match is None:
+        return None
+    first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+    year = published.year
+    try:
+        start = date.fromisocalendar(year, first, 1)
+        if start < published - HALF_YEAR:
+            year += 1
+            start = date.fromisocalendar(year, first, 1)
+        end = date.fromisocalendar(year + (last < first), last, 7)
+    except ValueError:
+        return None
+    return CampaignWindow(start, end, match.group(0))
 
 
 def _relative_window(sentence: str, published: date) -> CampaignWindow | None:
@@ -186,7 +261,10 @@ def _relative_window(sentence: str, published: date) -> CampaignWindow | None:
 
 def _dates(sentence: str, published: date) -> list[_Found]:
     found = []
+    times = [match.span() for match in _vocabulary()["time"].finditer(sentence)]
     for match in NUMERIC_DATE.finditer(sentence):
+        if any(start <= match.start() < end for start, end in times):
+            continue  # "klo 10.11" is ten past ten
         day, month, year = match.groups()
         resolved = _resolve(int(day), int(month), _year(year), published)
         if resolved is not None:

@@ -75,6 +75,12 @@ def _vocabulary() -> dict[str, Any]:
     availability = re.compile(rf"(?<!\w)(?:{_alternatives(list(phrases))})(?!\w)", re.IGNORECASE)
     units = _alternatives(load_vocabulary("prices").get("per_units", []))
     per_unit = re.compile(rf"\s*(?:/|\bper\b)\s*(?:{units})(?!\w)", re.IGNORECASE)
+    another = data.get("for_another", {})
+    for_another = re.compile(
+        rf"(?<!\w)(?:{_alternatives(another.get('words', []))})(?!\w)"
+        rf"|^\S*:(?:{_alternatives(another.get('endings', []))})(?!\w)",
+        re.IGNORECASE,
+    )
     counts = _alternatives(data.get("multibuy", []))
     multibuy = re.compile(rf"(?<![\w.,])\d+\s*(?:{counts})\s*$", re.IGNORECASE)
     return {
@@ -84,6 +90,7 @@ def _vocabulary() -> dict[str, Any]:
         "availability": availability,
         "per_unit": per_unit,
         "multibuy": multibuy,
+        "for_another": for_another,
     }
 
 
@@ -141,6 +148,13 @@ def _role(text: str, start: int, end: int) -> str:
     if best is not None:
         return best[2]
     return after_role or "current"
+
+
+def for_another_product(between: str) -> bool:
+    """Whether the words between a product's name and an amount or stock phrase after it say
+    they are for something made for that product ("40 L:lle", "sopiva sadesuoja", "spare
+    bulbs"): then they are not the product's own."""
+    return _vocabulary()["for_another"].search(between) is not None
 
 
 def availability_mentions(text: str) -> list[AvailabilityMention]:
