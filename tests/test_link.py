@@ -117,6 +117,10 @@ NAME_PAIRS = [
     ("Kuoritakki Naisten S", "Kuoritakki Naisten M", False),
     ("T-paita Basic M musta", "T-paita Basic L musta", False),
     ("T-paita Basic M musta", "T-paita Basic m svart", True),
+    # a size written out is the same size as its letter
+    ("Kuoritakki Naisten M", "Kuoritakki Naisten Medium", True),
+    ("Retkikeitin L", "Retkikeitin Large", True),
+    ("Kuoritakki Small", "Kuoritakki Medium", False),
 ]
 
 
