@@ -64,6 +64,7 @@ class Channel:
     locale: str | None = None
     completeness: float | None = None
     recency_days: int | None = None
+    market: str | None = None
 
     def spider_arguments(self, base_dir: Path) -> dict[str, Any]:
         """The channel as a spider reads it (feed paths resolved against the config's folder)."""
@@ -156,6 +157,7 @@ CHANNEL_KEYS = {
     "locale",
     "completeness",
     "recency_days",
+    "market",
 }
 
 
@@ -259,6 +261,14 @@ class _Validator:
                     f"{channel.name!r} is used twice; names must be unique",
                 )
             seen.add(channel.name)
+        marked = [channel.market is not None for channel in channels]
+        if any(marked) and not all(marked):
+            index = marked.index(False)
+            raise self.fail(
+                f"channels[{index}].market",
+                "missing: when one channel names its market, every channel must"
+                " (channels are compared only with channels of the same market)",
+            )
         rules = data.get("rules", ["default"])
         if isinstance(rules, str):
             rules = [rules]
@@ -348,6 +358,7 @@ class _Validator:
             locale=self.locale(data.get("locale"), f"{key}.locale"),
             completeness=self.share(data.get("completeness"), f"{key}.completeness"),
             recency_days=self.days(data.get("recency_days"), f"{key}.recency_days"),
+            market=self.market(data.get("market"), f"{key}.market"),
         )
         if kind in PAGE_KINDS and not (channel.start_urls or channel.sitemap_urls):
             raise self.fail(
@@ -449,6 +460,13 @@ class _Validator:
                     f"{key}.{name}", f"{selector!r} is not a valid CSS selector or XPath"
                 )
         return selectors
+
+    def market(self, value: Any, key: str) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not NAME.match(value):
+            raise self.fail(key, f"expected a short name such as fi or se, got {value!r}")
+        return value.lower()
 
     def days(self, value: Any, key: str) -> int | None:
         if value is None:

@@ -241,7 +241,7 @@ def start_run(
     selected = [c for c in config.channels if not channels or c.name in channels]
     run_id = store.start_run(
         config.name,
-        [(c.name, c.kind) for c in selected],
+        [(c.name, c.kind, c.market) for c in selected],
         str(config.path),
         config.digest,
         __version__,

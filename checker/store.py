@@ -35,6 +35,7 @@ ADDED_COLUMNS = {
         "coverage": "REAL",
         "threshold": "REAL",
         "failures": "TEXT",
+        "market": "TEXT",
     },
 }
 
@@ -189,7 +190,7 @@ class Store:
     def start_run(
         self,
         name: str,
-        channels: Iterable[tuple[str, str]],
+        channels: Iterable[tuple[str, str] | tuple[str, str, str | None]],
         config_path: str | None = None,
         config_hash: str | None = None,
         version: str | None = None,
@@ -202,8 +203,8 @@ class Store:
             )
             run_id = int(cursor.lastrowid or 0)
             self.db.conn.executemany(
-                "INSERT INTO channels (run_id, channel, kind) VALUES (?, ?, ?)",
-                [(run_id, channel, kind) for channel, kind in channels],
+                "INSERT INTO channels (run_id, channel, kind, market) VALUES (?, ?, ?, ?)",
+                [(run_id, c[0], c[1], c[2] if len(c) > 2 else None) for c in channels],
             )
         return run_id
 

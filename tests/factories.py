@@ -34,10 +34,15 @@ def stored_run(
     channels: dict[str, str],
     items: list[Any],
     pages: dict[str, tuple[int, int]] | None = None,
+    markets: dict[str, str] | None = None,
 ) -> tuple[Store, int]:
-    """A finished run: ``channels`` maps name -> kind, ``pages`` name -> (fetched, failed)."""
+    """A finished run: ``channels`` maps name -> kind, ``pages`` name -> (fetched, failed),
+    ``markets`` name -> the market the configuration gives it."""
     store = Store(path)
-    run_id = store.start_run("test", list(channels.items()))
+    markets = markets or {}
+    run_id = store.start_run(
+        "test", [(name, kind, markets.get(name)) for name, kind in channels.items()]
+    )
     visits: list[Any] = []
     for channel in channels:
         fetched, failed = (pages or {}).get(channel, (3, 0))

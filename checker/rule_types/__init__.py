@@ -60,9 +60,17 @@ class RunView:
                 found[mention.post["channel"]].add(mention.post["currency"])
         return {channel: frozenset(currencies) for channel, currencies in found.items()}
 
+    def market(self, channel: str) -> str | None:
+        """The market the configuration gives the channel (``market: fi``), if it gives one."""
+        return self.channels.get(channel, {}).get("market")
+
     def same_market(self, channel: str, other: str) -> bool:
-        """Whether two channels sell to the same customers: they share a currency, or one of them
-        shows none (nothing says it is another market)."""
+        """Whether two channels sell to the same customers: the configuration puts them in the
+        same market; or, where it names none, they share a currency or one of them shows none
+        (nothing says it is another market)."""
+        configured = self.market(channel), self.market(other)
+        if all(configured):
+            return configured[0] == configured[1]
         mine, theirs = self.markets.get(channel), self.markets.get(other)
         return not mine or not theirs or bool(mine & theirs)
 

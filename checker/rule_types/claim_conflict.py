@@ -68,7 +68,8 @@ class ClaimConflict(RuleType):
 
     def _service_conflicts(self, view: RunView) -> Iterator[Finding]:
         wanted = self.settings["services"]
-        groups: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
+        # Services are compared within one market (as configured): returns may differ by country.
+        groups: dict[tuple[str, str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
             lambda: defaultdict(list)
         )
         for claim in view.claims:
@@ -78,8 +79,9 @@ class ClaimConflict(RuleType):
                 continue
             if not self._wanted_channel(claim["channel"]):
                 continue
-            groups[(claim["service"], claim["unit"] or "")][claim["channel"]].append(claim)
-        for (service, unit), by_channel in sorted(groups.items()):
+            market = view.market(claim["channel"]) or ""
+            groups[(market, claim["service"], claim["unit"] or "")][claim["channel"]].append(claim)
+        for (_, service, unit), by_channel in sorted(groups.items()):
             values = {
                 channel: {(c["low"], c["high"]) for c in claims}
                 for channel, claims in by_channel.items()

@@ -53,8 +53,15 @@ class MissingInChannel(RuleType):
             if channel["kind"] in self.settings["kinds"]
         ]
         required = [name for name in required if name in view.channels]
-        if len(required) < 2:
-            return
+        # Each market (as configured) is checked alone: a service may be offered in one country.
+        markets: dict[str, list[str]] = defaultdict(list)
+        for name in required:
+            markets[view.market(name) or ""].append(name)
+        for _, channels in sorted(markets.items()):
+            if len(channels) >= 2:
+                yield from self._check_market(view, channels)
+
+    def _check_market(self, view: RunView, required: list[str]) -> Iterator[Finding]:
         wanted = self.settings["services"]
         by_service: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
             lambda: defaultdict(list)

@@ -50,10 +50,11 @@ class PriceMismatch(RuleType):
         tolerance = Decimal(str(self.settings["tolerance"]))
         relative = Decimal(str(self.settings["relative_tolerance"]))
         for product in view.products:
-            by_currency: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+            # Prices are compared within one market (as configured) and one currency.
+            groups: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
             for channel, offer in self._channel_prices(product.offers, wanted).items():
-                by_currency[offer["currency"]][channel] = offer
-            for currency, offers in sorted(by_currency.items()):
+                groups[(view.market(channel) or "", offer["currency"])][channel] = offer
+            for (_, currency), offers in sorted(groups.items()):
                 if len(offers) < 2:
                     continue
                 prices = [offer["price"] for offer in offers.values()]

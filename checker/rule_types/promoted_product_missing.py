@@ -6,7 +6,8 @@ is not among the products of the channels that must sell it (by default every we
 channels whose crawl was complete are reported: not having seen a page is not evidence that the
 product is missing; nor is a name in the post that a product of that channel also fits. Only
 channels of the post's market must sell it: a post of a SEK channel promotes to the SEK shop, not
-to the EUR one (a channel's market is the currencies of its prices and of its posts).
+to the EUR one (a channel's market is its `market:` in the configuration, else the
+currencies of its prices and of its posts).
 
 **Why it matters**: a campaign that sends customers to a product they cannot buy wastes the
 campaign and the customer's patience; often the feed or the post is out of date.

@@ -56,7 +56,7 @@ class StaleCampaign(RuleType):
                 continue
             if _day(mention.post["valid_until"]) >= cutoff:
                 continue
-            finding = self._post_finding(mention)
+            finding = self._post_finding(mention, view)
             if finding is not None:
                 yield finding
 
@@ -95,7 +95,7 @@ class StaleCampaign(RuleType):
             ),
         )
 
-    def _post_finding(self, mention: Mention) -> Finding | None:
+    def _post_finding(self, mention: Mention, view: RunView) -> Finding | None:
         price = mention.price("current")
         if price is None:
             return None
@@ -111,6 +111,7 @@ class StaleCampaign(RuleType):
                 offer["id"] > 0
                 and offer["price"] is not None
                 and offer["currency"] == price.currency
+                and view.same_market(channel, offer["channel"])
             ):
                 others.setdefault(offer["channel"], offer)
         if not others or any(o["price"] == price.amount for o in others.values()):
