@@ -59,6 +59,16 @@ PRICES = [
         [("2499", "SEK", "old"), ("2249", "SEK", "other")],
     ),
     ("Jäsenhinta 54,90 €!", [("54.90", "EUR", "other")]),
+    # a members' price named after its amount: the other amount is not left as the price alone
+    ("Kuoritakki 89 € jäsenille, muille 99 €", [("89", "EUR", "other"), ("99", "EUR", "other")]),
+    (
+        "Kånken 699 kr för medlemmar, annars 799 kr",
+        [("699", "SEK", "other"), ("799", "SEK", "other")],
+    ),
+    (
+        "Trail Jacket €89 for members, €99 for everyone else",
+        [("89", "EUR", "other"), ("99", "EUR", "other")],
+    ),
     ("Sohva Lepo vain 49 €/kk!", [("49", "EUR", "other")]),
     ("Only £12.50 per month", [("12.50", "GBP", "other")]),
     ("Kahvipavut: 2 kpl 34 €, kilohinta 17 €.", [("34", "EUR", "other"), ("17", "EUR", "other")]),

@@ -131,7 +131,9 @@ def _role(text: str, start: int, end: int) -> str:
     words = [word for word in re.finditer(r"\S+", before_text) if re.search(r"[^\W\d_]", word[0])]
     words = words[-ROLE_WORDS:]
     before = before_text[words[0].start() :] if words else ""
-    after_words = re.match(r"\W*(\S+(?:\s+\S+)?)", text[end : end + 40])
+    # Words right after the amount, not across a comma: in "2 499 kr, medlemspris 2 249 kr" the
+    # members' price is the second amount's.
+    after_words = re.match(r"[\s)\]»\"']*(\S+(?:\s+\S+)?)", text[end : end + 40])
     after_role = None
     if after_words:
         for role, pattern in _vocabulary()["roles"]["after"]:
