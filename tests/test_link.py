@@ -121,6 +121,11 @@ NAME_PAIRS = [
     ("Kuoritakki Naisten M", "Kuoritakki Naisten Medium", True),
     ("Retkikeitin L", "Retkikeitin Large", True),
     ("Kuoritakki Small", "Kuoritakki Medium", False),
+    # a possessive's s and a model letter written apart are no size S
+    ("Men's Trail Running Jacket", "Mens Trail Running Jacket", True),
+    ("Women’s Down Jacket", "Womens Down Jacket", True),
+    ("Samsung Galaxy S24", "Samsung Galaxy S 24", True),
+    ("Men's Trail Jacket", "Women's Trail Jacket", False),
 ]
 
 

@@ -26,6 +26,8 @@ _SEPARATORS = re.compile(r"[\W_]+")
 _DIGIT = re.compile(r"\d")
 # "S9+", "Galaxy S24+": a plus sign right after a word and before none is the "Plus" model; a "+"
 # between words ("Kamera Z5 + laukku") joins two products and stays a separator.
+# "Men's" is "Mens", not the words men and s (which would read as size S)
+_POSSESSIVE = re.compile(r"(?<=[^\W\d_])['’]s\b")
 _PLUS = re.compile(r"(?<=[^\W_])\+(?![^\W_])")
 _NONE: frozenset[str] = frozenset()
 
@@ -122,7 +124,7 @@ def vocabulary() -> Vocabulary:
 def name_key(name: str, brand: str | None = None) -> NameKey:
     """Read a name for linking; a leading brand is dropped (pages write it or not)."""
     words = vocabulary()
-    text = _PLUS.sub(" plus ", fold(name))
+    text = _PLUS.sub(" plus ", _POSSESSIVE.sub("s", fold(name)))
     measures: dict[str, str] = {}
 
     def unify(match: re.Match[str]) -> str:
@@ -178,6 +180,8 @@ def _key(tokens: tuple[str, ...], spelled: dict[str, str]) -> NameKey:
             colours.append(colour_words[token])
             continue
         meaning = qualifier_words.get(token)
+        if meaning is not None and len(token) == 1 and _model_number(tokens, position + 1, spelled):
+            meaning = None  # "Galaxy S 24" is the model S24, not size S
         if meaning is not None:
             qualifiers.append(meaning)
             compared.append(meaning)
