@@ -45,6 +45,13 @@ def test_schema_values(value: object, expected: str) -> None:
         ("Varastossa 0 kpl", "out_of_stock"),
         ("Varastossa 10 kpl", "in_stock"),
         ("Varastossa 0–2 päivässä", "in_stock"),
+        # a zero that counts something else, or another place's stock, is no count of stock
+        ("Varastossa 0 €:n toimituksella", "in_stock"),
+        ("Saatavilla 0 % korolla", "in_stock"),
+        ("I lager: 0 kr frakt", "in_stock"),
+        ("Webblager: I lager 0 st i butik Göteborg", "in_stock"),
+        ("In stock: 0 days delivery", "in_stock"),
+        ("I lager: 0", "out_of_stock"),
         # expected back: not in stock now
         ("Tulossa varastoon 12.12.", "backorder"),
         ("Ennakkotilattavissa", "preorder"),

@@ -17,11 +17,21 @@ UNKNOWN = "unknown"
 
 @cache
 def _zero_count() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A count of zero right after a phrase ("Varastossa: 0 kpl") and right before one."""
-    words = load_vocabulary("availability").get("zero_counts", [])
-    counts = "|".join(re.escape(str(word)) for word in sorted(words, key=len, reverse=True))
-    count = rf"(?<![\d.,])0(?![\d.,]\d|\s*[-–—]\s*\d)(?:\s*(?:{counts})(?!\w))?"
-    return re.compile(rf"^[\s:=]*{count}"), re.compile(rf"{count}\s*$")
+    """A count of zero right after a phrase ("Varastossa: 0 kpl", "I lager: 0") and right before
+    one ("0 in stock"): a zero with a count's unit, or a bare zero at the end of the text, and
+    never another place's ("0 st i butik") or another quantity ("0 % korolla", "0 kr frakt")."""
+    vocabulary = load_vocabulary("availability")
+    counts = _alternatives(vocabulary.get("zero_counts", []))
+    elsewhere = _alternatives(vocabulary.get("zero_counts_elsewhere", []))
+    counted = rf"\s*(?:{counts})(?!\w)(?!\s*(?:{elsewhere})(?!\w))"
+    after = rf"^[\s:=]*0(?:{counted}|\s*[.!]?\s*$)"
+    before = rf"(?:^|(?<=[\s:(]))0(?:\s*(?:{counts}))?\s*$"
+    return re.compile(after, re.IGNORECASE), re.compile(before, re.IGNORECASE)
+
+
+def _alternatives(words: list[object]) -> str:
+    ordered = sorted((str(word) for word in words), key=len, reverse=True)
+    return "|".join(re.escape(word) for word in ordered) or r"(?!)"
 
 
 @cache
