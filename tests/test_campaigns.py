@@ -59,7 +59,24 @@ WINDOWS = [
     ("Vain Black Fridayna 27.11. Otsalamppu hintaan 19,90 €", ("2026-11-27", "2026-11-27")),
     ("Only on Friday 27 Nov: headlamps €19.90", ("2026-11-27", "2026-11-27")),
     ("Tarjous voimassa 29.11.", ("2026-11-29", "2026-11-29")),
+    # a sale that starts on a date runs from it
+    ("Ale alkaa 26.12.!", ("2026-12-26", None)),
+    ("Mellandagsrean startar 26/12", ("2026-12-26", None)),
+    ("Boxing Day sale starts 26 Dec", ("2026-12-26", None)),
+    ("Kampanja alkaa 1.12. klo 10", ("2026-12-01", None)),
+    # "at" is no clock word; a time after a date is no year
+    ("Deals at 24.11 – 30.11 only", ("2026-11-24", "2026-11-30")),
+    ("Offer valid until 30.11. 23:59", (None, "2026-11-30")),
+    # a percentage after a week word is a discount, and "v." after a number is years
+    ("Vain tällä viikolla 30 % alennus", ("2026-11-18", "2026-11-22")),
+    ("Bara den här veckan 20% rabatt", ("2026-11-18", "2026-11-22")),
+    ("Only this week 25% off", ("2026-11-18", "2026-11-22")),
     # not campaign windows
+    ("Kuoritakki nyt 25 € – tarjous!", None),
+    ("Now 25 € only: Kånken backpack", None),
+    ("Öppet köp i 30 dagar – rea på allt", None),
+    ("Takuu 3 v. 12 kk tarjous", None),
+    ("Myymälä suljettu 6.12. Tarjous voimassa koko joulukuun!", None),
     ("Uutuus! Reppu 59,90 €", None),
     ("Hinta 19.90 € vain nyt", None),
     ("Toimitus 1–3 arkipäivässä", None),

@@ -2,8 +2,9 @@
 
 A window is read only from a sentence that talks about validity (the marker words of
 ``rules/vocab/campaigns.yml``), so a price such as "19.90" or an unrelated date is never taken for
-a campaign. Numeric dates are read here (day first, as Nordic shops write them); dates with month
-names go through dateparser in Finnish, Swedish and English. Dates without a year take the post's
+a campaign. Numeric dates are read here (day first, as Nordic shops write them), and dates with
+month names by the month names of ``campaigns.yml`` (not a general date parser, which reads
+"nyt 25" or "week 30" as dates). Dates without a year take the post's
 year, or the next one when that would put them half a year before the post.
 
 ``post_state`` then decides what a post counts as on the day of a run: ``current`` while its
@@ -16,17 +17,15 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
-
-import dateparser
 
 from crawler.extraction.vocabulary import load_vocabulary
 
 DASH = r"\s*[-–—]\s*"
 NUMERIC_DATE = re.compile(
-    r"(?<![\d,.])(\d{1,2})\s*[./]\s*(\d{1,2})(?:\s*[./]\s*(\d{4}|\d{2})(?!\d))?\.?"
+    r"(?<![\d,.])(\d{1,2})\s*[./]\s*(\d{1,2})(?:\s*[./]\s*(\d{4}|\d{2})(?![\d:]))?\.?"
     r"(?![\d,])(?!\s*(?:€|eur|kr|:-|sek|nok|dkk|\$|%))",
     re.IGNORECASE,
 )
@@ -85,8 +84,10 @@ def _vocabulary() -> dict[str, Any]:
         ),
         "weekday_tail": re.compile(rf"(?<!\w)(?:{any_weekday})\w*[.,]?\s*$", re.IGNORECASE),
         "week": re.compile(
-            rf"(?<!\w)(?:{week})\s*(\d{{1,2}})(?:{DASH}(\d{{1,2}}))?(?![\d.,:])", re.IGNORECASE
+            rf"(?<!\d\s)(?<!\w)(?:{week})\s*(\d{{1,2}})(?:{DASH}(\d{{1,2}}))?(?![\d.,:]|\s*%)",
+            re.IGNORECASE,
         ),
+        "months": [tuple(str(name).lower() for name in names) for names in data["months"]],
         "until_after": words(data["until_after"]),
         "until_before": words(data["until_before"]),
         "from_after": words(data["from_after"]),
@@ -151,7 +152,15 @@ def _sentence_window(sentence: str, published: date) -> CampaignWindow | None:
     if window is not None:
         position = sentence.find(window.evidence)
         spans.append((position, position + len(window.evidence)))
-    alone = window is None and len(dates) == 1 and dates[0].day >= published
+    # A lone date is the campaign's one day only when a marker word stands before it in the
+    # sentence ("Vain Black Fridayna 27.11."), not when the date opens it ("Suljettu 6.12.
+    # Tarjous voimassa koko joulukuun").
+    alone = (
+        window is None
+        and len(dates) == 1
+        and dates[0].day >= published
+        and _vocabulary()["markers"].search(sentence[: dates[0].start]) is not None
+    )
     if alone:
         start = dates[0].day
         spans.append((dates[0].start, dates[0].end))
@@ -284,13 +293,16 @@ def _dates(sentence: str, published: date) -> list[_Found]:
 
 @cache
 def _month_number(word: str) -> int | None:
-    """The month a word names, in Finnish, Swedish or English ("marraskuuta", "nov"), or None."""
-    parsed = dateparser.parse(
-        f"1 {word} 2000",
-        languages=["fi", "sv", "en"],
-        settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"]},
-    )
-    return parsed.month if isinstance(parsed, datetime) else None
+    """The month a word names, in Finnish, Swedish or English ("marraskuuta", "nov"), or None.
+
+    Only month names count: a general date parser also reads "nyt", "now" or "week" as this
+    month, which would make "nyt 25 €" a date."""
+    word = word.rstrip(".")
+    for number, names in enumerate(_vocabulary()["months"], 1):
+        for name in names:
+            if word == name or (name.endswith("kuu") and word.startswith(name)):
+                return number
+    return None
 
 
 def _year(text: str | None) -> int | None:
