@@ -283,7 +283,7 @@ def check(
     _notifier(notify)
     store = Store(db_path, create=False)
     run = store.run(run_id)
-    if baseline is not None and baseline.strip() == str(run["id"]):
+    if baseline is not None and baseline.strip().isdigit() and int(baseline) == run["id"]:
         earlier = run["id"] - 1 if run["id"] > 1 else "last-findings.json"
         raise UsageProblem(
             f"--baseline {baseline}: that is the run being checked; compare it with an earlier"
@@ -373,6 +373,7 @@ def waive(fingerprint: str, reason: str, until: Any, config_path: Path, db_path:
     Example:
       omnicheck waive a25ba2ddd918baf9 --reason "Member price on the website" --until 2026-01-31
     """
+    from checker.findings import FINGERPRINT_LENGTH
     from checker.waivers import FINGERPRINT, Waiver, add_waiver
 
     fingerprint = fingerprint.strip().lower()
@@ -396,6 +397,11 @@ def waive(fingerprint: str, reason: str, until: Any, config_path: Path, db_path:
         raise UsageProblem(
             f"{db_path}: no finding with fingerprint {fingerprint!r} "
             "(fingerprints are listed by `omnicheck report`)"
+        )
+    if not db_path.exists() and len(fingerprint) != FINGERPRINT_LENGTH:
+        raise UsageProblem(
+            f"{fingerprint!r}: a finding's fingerprint has {FINGERPRINT_LENGTH} hex digits, as"
+            f" `omnicheck report` lists it; {db_path} does not exist to look a shorter one up"
         )
     if not db_path.exists():
         click.echo(

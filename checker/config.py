@@ -464,6 +464,8 @@ class _Validator:
     def market(self, value: Any, key: str) -> str | None:
         if value is None:
             return None
+        if isinstance(value, bool):  # YAML 1.1 reads an unquoted `no` (Norway) or `on` as a flag
+            raise self.fail(key, f"got {value!r}; quote a market named like a flag: market: 'no'")
         if not isinstance(value, str) or not NAME.match(value):
             raise self.fail(key, f"expected a short name such as fi or se, got {value!r}")
         return value.lower()

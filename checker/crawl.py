@@ -131,6 +131,28 @@ def setting_warnings(config: Config, overrides: dict[str, Any]) -> list[str]:
     return warnings
 
 
+# Settings whose default is a whole number but which Scrapy reads with getfloat.
+FRACTIONAL_INT_SETTINGS = frozenset(
+    {
+        "DOWNLOAD_DELAY",
+        "DOWNLOAD_TIMEOUT",
+        "AUTOTHROTTLE_START_DELAY",
+        "AUTOTHROTTLE_MAX_DELAY",
+        "AUTOTHROTTLE_TARGET_CONCURRENCY",
+        "CLOSESPIDER_TIMEOUT",
+        "CLOSESPIDER_TIMEOUT_NO_ITEM",
+        "DNS_TIMEOUT",
+        "RETRY_BACKOFF_BASE",
+        "RETRY_BACKOFF_MAX",
+        "RETRY_AFTER_MAX",
+        "OMNICHECK_WORKER_TIMEOUT",
+        "MEMUSAGE_CHECK_INTERVAL_SECONDS",
+        "LOGSTATS_INTERVAL",
+        "SCHEDULER_IDLE_BEFORE_CLOSE",
+    }
+)
+
+
 def setting_type_problem(name: str, value: Any) -> str | None:
     """Why ``value`` cannot be a known setting's value, or None.
 
@@ -146,12 +168,20 @@ def setting_type_problem(name: str, value: Any) -> str | None:
     try:
         if isinstance(default, bool):
             probe.getbool(name)
+        elif isinstance(default, int) and name not in FRACTIONAL_INT_SETTINGS:
+            probe.getint(name)  # Scrapy reads these with getint: 1.5 or 1e3 would crash it
         elif isinstance(default, (int, float)):
             probe.getfloat(name)
         else:
             return None
     except (ValueError, TypeError):
-        expected = "true or false" if isinstance(default, bool) else "a number"
+        expected = (
+            "true or false"
+            if isinstance(default, bool)
+            else "a whole number"
+            if isinstance(default, int) and name not in FRACTIONAL_INT_SETTINGS
+            else "a number"
+        )
         return f"{value!r} is not {expected} (default {default!r})"
     return None
 

@@ -45,6 +45,9 @@ class Finding:
         return asdict(self)
 
 
+FINGERPRINT_LENGTH = 16
+
+
 def fingerprint(rule: str, kind: str, subject_key: str, channels: list[str]) -> str:
     text = "\x1f".join([rule, kind, subject_key, *channels])
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]

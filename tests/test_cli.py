@@ -248,6 +248,7 @@ def test_a_run_is_not_its_own_baseline(tmp_path: Path) -> None:
     base = ["check", "-c", str(config), "--db", str(db), "--run", str(run_id)]
     result = CliRunner().invoke(cli, [*base, "--baseline", str(run_id)])
     assert result.exit_code == 2
+    assert CliRunner().invoke(cli, [*base, "--baseline", f"0{run_id}"]).exit_code == 2
     assert result.output == (
         f"error: --baseline {run_id}: that is the run being checked; compare it with an earlier"
         " run or a saved report, e.g. --baseline last-findings.json\n"

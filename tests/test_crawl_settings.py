@@ -87,7 +87,17 @@ def test_setting_without_a_value_is_a_usage_error(tmp_path: Path) -> None:
         (
             "  {}",
             ["-s", "CONCURRENT_REQUESTS=many"],
-            "-s CONCURRENT_REQUESTS=many: 'many' is not a number (default 16)",
+            "-s CONCURRENT_REQUESTS=many: 'many' is not a whole number (default 16)",
+        ),
+        (
+            "  {}",
+            ["-s", "CONCURRENT_REQUESTS=1.5"],
+            "-s CONCURRENT_REQUESTS=1.5: '1.5' is not a whole number (default 16)",
+        ),
+        (
+            "  DEPTH_LIMIT: 1e3",
+            [],
+            "omnicheck.yml:7: crawl.DEPTH_LIMIT: '1e3' is not a whole number (default 8)",
         ),
     ],
 )
@@ -108,7 +118,12 @@ def test_a_setting_of_the_wrong_type_stops_before_the_crawl(
 
 def test_numbers_and_flags_in_scrapy_s_spelling_are_accepted(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path, "  DOWNLOAD_DELAY: 0.5\n  ROBOTSTXT_OBEY: false"))
-    overrides = {"AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "32", "X_OWN": "y"}
+    overrides = {
+        "AUTOTHROTTLE_ENABLED": "False",
+        "CONCURRENT_REQUESTS": "32",
+        "DOWNLOAD_TIMEOUT": "7.5",  # a whole-number default Scrapy reads as a float
+        "X_OWN": "y",
+    }
     assert setting_errors(config, overrides) == []
 
 

@@ -120,6 +120,11 @@ CONFIG = "channels:\n  - {name: shop-fi, kind: webshop, start_urls: [https://k.f
             " every channel must (channels are compared only with channels of the same market)",
         ),
         (
+            CONFIG % ", market: no",
+            "omnicheck.yml:2: channels[0].market: got False; quote a market named like a flag:"
+            " market: 'no'",
+        ),
+        (
             CONFIG % ", market: [fi]",
             "omnicheck.yml:2: channels[0].market: expected a short name such as fi or se,"
             " got ['fi']",

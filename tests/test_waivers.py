@@ -151,16 +151,26 @@ def test_waive_refuses_what_it_cannot_write_or_find(tmp_path: Path) -> None:
         "error: --until 2020-01-01: that day has passed; give a later date\n",
     )
     assert not (tmp_path / "waivers.yml").exists()
-    # Without the database the fingerprint cannot be checked: written, and said so.
+    # Without the database the fingerprint cannot be checked: written, and said so; a shorter
+    # one could never match a finding, so it is refused.
     missing = tmp_path / "typo.db"
-    result = CliRunner().invoke(
-        cli, ["waive", "abcdef12", "--reason", "x", "-c", str(config), "--db", str(missing)]
+
+    def waive_without_database(fingerprint: str) -> tuple[int, str]:
+        args = ["waive", fingerprint, "--reason", "x", "-c", str(config), "--db", str(missing)]
+        result = CliRunner().invoke(cli, args)
+        return result.exit_code, result.output
+
+    assert waive_without_database("abcdef12") == (
+        2,
+        "error: 'abcdef12': a finding's fingerprint has 16 hex digits, as `omnicheck report`"
+        f" lists it; {missing} does not exist to look a shorter one up\n",
     )
-    assert result.exit_code == 0
-    assert result.output.startswith(
+    code, output = waive_without_database("abcdef1234567890")
+    assert code == 0
+    assert output.startswith(
         f"warning: {missing}: no such database, so the fingerprint is not checked"
     )
-    assert [w.fingerprint for w in load_waivers(tmp_path / "waivers.yml")] == ["abcdef12"]
+    assert [w.fingerprint for w in load_waivers(tmp_path / "waivers.yml")] == ["abcdef1234567890"]
 
 
 @pytest.mark.parametrize(
