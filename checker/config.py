@@ -129,6 +129,10 @@ class Config:
     def line_of(self, key: str) -> int | None:
         return self.lines.get(key)
 
+    def located(self, key: str, message: str) -> str:
+        """A message about a key of this file, where it stands ("omnicheck.yml:7: crawl.X: ...")."""
+        return str(ConfigError(self.path, self.line_of(key), key, message))
+
 
 TOP_KEYS = {
     "name",

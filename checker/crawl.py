@@ -11,6 +11,7 @@ database, so ``omnicheck crawl --resume`` fetches what is left into the same run
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -108,26 +109,27 @@ def misspelled_setting(name: str, known: set[str] | None = None) -> str | None:
     return match[0] if match else None
 
 
+def _given_settings(
+    config: Config, overrides: dict[str, Any]
+) -> Iterator[tuple[str, Any, str | None]]:
+    """Each setting the config's ``crawl:`` key gives (name, value, its key there), then each a
+    ``-s`` gives (name, value, None)."""
+    for name, value in config.crawl.items():
+        yield str(name), value, f"crawl.{name}"
+    for name, value in overrides.items():
+        yield name, value, None
+
+
 def setting_warnings(config: Config, overrides: dict[str, Any]) -> list[str]:
     """One line per setting, in the config's ``crawl:`` key or a ``-s``, that looks mistyped."""
     known = known_setting_names()
     warnings = []
-    for name in config.crawl:
-        meant = misspelled_setting(str(name), known)
-        if meant:
-            line = config.line_of(f"crawl.{name}")
-            where = f"{config.path}:{line}" if line else str(config.path)
-            warnings.append(
-                f"{where}: crawl.{name}: not a setting of Scrapy or omnicheck;"
-                f" did you mean {meant}? (passed on as written)"
-            )
-    for name in overrides:
+    for name, _, key in _given_settings(config, overrides):
         meant = misspelled_setting(name, known)
         if meant:
-            warnings.append(
-                f"-s {name}: not a setting of Scrapy or omnicheck;"
-                f" did you mean {meant}? (passed on as written)"
-            )
+            message = "not a setting of Scrapy or omnicheck;"
+            message += f" did you mean {meant}? (passed on as written)"
+            warnings.append(config.located(key, message) if key else f"-s {name}: {message}")
     return warnings
 
 
@@ -165,23 +167,18 @@ def setting_type_problem(name: str, value: Any) -> str | None:
 
     default = getattr(crawler.settings, name, getattr(default_settings, name, None))
     probe = Settings({name: value})
+    read: Callable[[str], object]
+    if isinstance(default, bool):
+        read, expected = probe.getbool, "true or false"
+    elif isinstance(default, int) and name not in FRACTIONAL_INT_SETTINGS:
+        read, expected = probe.getint, "a whole number"  # 1.5 or 1e3 would crash Scrapy's getint
+    elif isinstance(default, (int, float)):
+        read, expected = probe.getfloat, "a number"
+    else:
+        return None
     try:
-        if isinstance(default, bool):
-            probe.getbool(name)
-        elif isinstance(default, int) and name not in FRACTIONAL_INT_SETTINGS:
-            probe.getint(name)  # Scrapy reads these with getint: 1.5 or 1e3 would crash it
-        elif isinstance(default, (int, float)):
-            probe.getfloat(name)
-        else:
-            return None
+        read(name)
     except (ValueError, TypeError):
-        expected = (
-            "true or false"
-            if isinstance(default, bool)
-            else "a whole number"
-            if isinstance(default, int) and name not in FRACTIONAL_INT_SETTINGS
-            else "a number"
-        )
         return f"{value!r} is not {expected} (default {default!r})"
     return None
 
@@ -189,16 +186,10 @@ def setting_type_problem(name: str, value: Any) -> str | None:
 def setting_errors(config: Config, overrides: dict[str, Any]) -> list[str]:
     """One line per setting, in the config's ``crawl:`` key or a ``-s``, of the wrong type."""
     errors = []
-    for name, value in config.crawl.items():
-        problem = setting_type_problem(str(name), value)
-        if problem:
-            line = config.line_of(f"crawl.{name}")
-            where = f"{config.path}:{line}" if line else str(config.path)
-            errors.append(f"{where}: crawl.{name}: {problem}")
-    for name, value in overrides.items():
+    for name, value, key in _given_settings(config, overrides):
         problem = setting_type_problem(name, value)
         if problem:
-            errors.append(f"-s {name}={value}: {problem}")
+            errors.append(config.located(key, problem) if key else f"-s {name}={value}: {problem}")
     return errors
 
 

@@ -168,12 +168,12 @@ def unknown_references(rules: list[RuleType], known: dict[str, set[str]]) -> lis
             if not names or option not in known:
                 continue
             path, line, key = rule.origins.get(option, (None, None, option))
-            where = f"{path}:{line}" if line else str(path)
             for name in names:
                 if str(name) not in known[option]:
                     expected = ", ".join(sorted(known[option])) or "none"
-                    problems.append(
-                        f"{where}: {key}: {name!r} is no {kind} of this configuration"
+                    message = (
+                        f"{name!r} is no {kind} of this configuration"
                         f" (expected one of {expected}); rule {rule.rule_id} skips it"
                     )
+                    problems.append(str(ConfigError(path, line, key, message)))
     return problems

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from crawler.extraction.vocabulary import load_vocabulary
+from crawler.extraction.vocabulary import alternation, load_vocabulary, whole_words
 
 UNKNOWN = "unknown"
 
@@ -21,17 +21,12 @@ def _zero_count() -> tuple[re.Pattern[str], re.Pattern[str]]:
     one ("0 in stock"): a zero with a count's unit, or a bare zero at the end of the text, and
     never another place's ("0 st i butik") or another quantity ("0 % korolla", "0 kr frakt")."""
     vocabulary = load_vocabulary("availability")
-    counts = _alternatives(vocabulary.get("zero_counts", []))
-    elsewhere = _alternatives(vocabulary.get("zero_counts_elsewhere", []))
+    counts = alternation(vocabulary.get("zero_counts", []))
+    elsewhere = alternation(vocabulary.get("zero_counts_elsewhere", []))
     counted = rf"\s*(?:{counts})(?!\w)(?!\s*(?:{elsewhere})(?!\w))"
     after = rf"^[\s:=]*0(?:{counted}|\s*[.!]?\s*$)"
     before = rf"(?:^|(?<=[\s:(]))0(?:\s*(?:{counts}))?\s*$"
     return re.compile(after, re.IGNORECASE), re.compile(before, re.IGNORECASE)
-
-
-def _alternatives(words: list[object]) -> str:
-    ordered = sorted((str(word) for word in words), key=len, reverse=True)
-    return "|".join(re.escape(word) for word in ordered) or r"(?!)"
 
 
 @cache
@@ -43,11 +38,7 @@ def _tables() -> tuple[dict[str, str], re.Pattern[str], dict[str, str]]:
         for words in by_language.values():
             for word in words:
                 phrases[word.lower()] = status
-    ordered = sorted(phrases, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<!\w)(" + "|".join(re.escape(word) for word in ordered) + r")(?!\w)", re.IGNORECASE
-    )
-    return schema, pattern, phrases
+    return schema, whole_words(phrases), phrases
 
 
 def from_schema(value: object) -> str:

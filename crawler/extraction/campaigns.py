@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from crawler.extraction.vocabulary import load_vocabulary
+from crawler.extraction.vocabulary import alternation, load_vocabulary, whole_words
 
 DASH = r"\s*[-–—]\s*"
 NUMERIC_DATE = re.compile(
@@ -60,23 +60,16 @@ class _Found:
 def _vocabulary() -> dict[str, Any]:
     data = load_vocabulary("campaigns")
 
-    def words(values: list[str]) -> re.Pattern[str]:
-        ordered = sorted({str(v).lower() for v in values}, key=len, reverse=True)
-        return re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)", re.IGNORECASE
-        )
-
     markers = [word for by_language in data["markers"].values() for word in by_language]
-    relative = {period: words(phrases) for period, phrases in data["relative"].items()}
+    relative = {period: whole_words(phrases) for period, phrases in data["relative"].items()}
     weekdays = [
         re.compile(r"(?<!\w)(?:" + "|".join(stems) + r")\w*", re.IGNORECASE)
         for stems in data["weekdays"]
     ]
     any_weekday = "|".join(stem for stems in data["weekdays"] for stem in stems)
-    clock = "|".join(re.escape(w) for w in sorted(data["clock"], key=len, reverse=True))
-    week = "|".join(re.escape(w) for w in sorted(data["weeks"], key=len, reverse=True))
+    clock, week = alternation(data["clock"]), alternation(data["weeks"])
     return {
-        "markers": words(markers + [p for ps in data["relative"].values() for p in ps]),
+        "markers": whole_words(markers + [p for ps in data["relative"].values() for p in ps]),
         # "klo 23.59", "kl. 23:59", "at 11:59" or a bare "23:59": a time of day, never a date
         "time": re.compile(
             rf"(?<!\w)(?:{clock})\s*\d{{1,2}}(?:[.:]\d{{2}})?(?!\d)|(?<![\d.,:])\d{{1,2}}:\d{{2}}(?!\d)",
@@ -88,10 +81,10 @@ def _vocabulary() -> dict[str, Any]:
             re.IGNORECASE,
         ),
         "months": [tuple(str(name).lower() for name in names) for names in data["months"]],
-        "until_after": words(data["until_after"]),
-        "until_before": words(data["until_before"]),
-        "from_after": words(data["from_after"]),
-        "from_before": words(data["from_before"]),
+        "until_after": whole_words(data["until_after"]),
+        "until_before": whole_words(data["until_before"]),
+        "from_after": whole_words(data["from_after"]),
+        "from_before": whole_words(data["from_before"]),
         "relative": relative,
         "weekdays": weekdays,
     }

@@ -17,7 +17,7 @@ from typing import Any
 
 from crawler.extraction.page import TextBlock
 from crawler.extraction.prices import currency_code, parse_price
-from crawler.extraction.vocabulary import load_vocabulary
+from crawler.extraction.vocabulary import alternation, load_vocabulary
 from crawler.items import ServiceClaim
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"'“])|\s*[•|]\s*")
@@ -121,11 +121,10 @@ def _words_at(
     by_language: dict[str, list[str]], end: str, start: str = ""
 ) -> re.Pattern[str] | None:
     """Whole words from the vocabulary, anchored where an amount's neighbour text meets it."""
-    words = sorted({str(word) for word in _by_language(by_language)}, key=len, reverse=True)
+    words = _by_language(by_language)
     if not words:
         return None
-    alternatives = "|".join(re.escape(word) for word in words)
-    return re.compile(rf"{start}(?<!\w)(?:{alternatives})(?!\w){end}", re.IGNORECASE)
+    return re.compile(rf"{start}(?<!\w)(?:{alternation(words)})(?!\w){end}", re.IGNORECASE)
 
 
 def compile_service(service_id: str, definition: Any) -> Service | None:

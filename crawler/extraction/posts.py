@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from crawler.extraction.prices import currency_code, parse_price
-from crawler.extraction.vocabulary import load_vocabulary
+from crawler.extraction.vocabulary import alternation, load_vocabulary, whole_words
 
 AMOUNT = r"\d{1,3}(?:[. \u00a0]\d{3})+(?:,\d{1,2})?(?!\d)|\d+(?:[.,]\d{1,2})?"
 ROLE_WORDS = 3
@@ -43,16 +43,11 @@ class AvailabilityMention:
     text: str
 
 
-def _alternatives(words: list[str]) -> str:
-    ordered = sorted({str(w).lower() for w in words}, key=len, reverse=True)
-    return "|".join(re.escape(word) for word in ordered)
-
-
 @cache
 def _vocabulary() -> dict[str, Any]:
     data = load_vocabulary("posts")
-    after = _alternatives(data["currencies_after"])
-    before = _alternatives(data["currencies_before"])
+    after = alternation(data["currencies_after"])
+    before = alternation(data["currencies_before"])
     prices = re.compile(
         rf"(?<![\w.,])(?:(?P<amount>{AMOUNT})\s?(?P<after>{after})(?![\w])"
         rf"|(?P<before>{before})\s?(?P<amount2>{AMOUNT})(?![\d]))",
@@ -60,7 +55,7 @@ def _vocabulary() -> dict[str, Any]:
     )
     roles = {
         side: [
-            (role, re.compile(rf"(?<!\w)(?:{_alternatives(words[side])})(?!\w)", re.IGNORECASE))
+            (role, whole_words(words[side]))
             for role, words in data["price_roles"].items()
             if words.get(side)
         ]
@@ -72,16 +67,16 @@ def _vocabulary() -> dict[str, Any]:
         for words in by_language.values()
         for phrase in words
     }
-    availability = re.compile(rf"(?<!\w)(?:{_alternatives(list(phrases))})(?!\w)", re.IGNORECASE)
-    units = _alternatives(load_vocabulary("prices").get("per_units", []))
+    availability = whole_words(phrases)
+    units = alternation(load_vocabulary("prices").get("per_units", []))
     per_unit = re.compile(rf"\s*(?:/|\bper\b)\s*(?:{units})(?!\w)", re.IGNORECASE)
     another = data.get("for_another", {})
     for_another = re.compile(
-        rf"(?<!\w)(?:{_alternatives(another.get('words', []))})(?!\w)"
-        rf"|^\S*:(?:{_alternatives(another.get('endings', []))})(?!\w)",
+        rf"(?<!\w)(?:{alternation(another.get('words', []))})(?!\w)"
+        rf"|^\S*:(?:{alternation(another.get('endings', []))})(?!\w)",
         re.IGNORECASE,
     )
-    counts = _alternatives(data.get("multibuy", []))
+    counts = alternation(data.get("multibuy", []))
     multibuy = re.compile(rf"(?<![\w.,])\d+\s*(?:{counts})\s*$", re.IGNORECASE)
     return {
         "prices": prices,

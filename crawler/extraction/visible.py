@@ -18,7 +18,7 @@ from typing import Any
 from crawler.extraction import availability
 from crawler.extraction.page import ParsedPage, clean_text
 from crawler.extraction.prices import Money, parse_price
-from crawler.extraction.vocabulary import load_vocabulary
+from crawler.extraction.vocabulary import alternation, load_vocabulary, whole_words
 
 # How far from the heading a price or stock message may sit, counted in elements that carry a
 # class, id or itemprop (document order); one before the heading counts three times its distance
@@ -111,8 +111,8 @@ def price_words() -> PriceWords:
 
 
 def _phrases(by_language: dict[str, list[str]]) -> re.Pattern[str] | None:
-    phrases = sorted({str(p).lower() for ps in by_language.values() for p in ps}, key=len)[::-1]
-    return re.compile("|".join(re.escape(p) for p in phrases), re.I) if phrases else None
+    phrases = [phrase for phrases in by_language.values() for phrase in phrases]
+    return re.compile(alternation(phrases), re.IGNORECASE) if phrases else None
 
 
 def is_from_price(label: str) -> bool:
@@ -150,8 +150,7 @@ def other_products_sections(heading: Any) -> set[Any]:
 
 
 def _words(by_language: dict[str, list[str]]) -> re.Pattern[str]:
-    words = sorted({str(w).lower() for ws in by_language.values() for w in ws}, key=len)[::-1]
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
+    return whole_words(word for words in by_language.values() for word in words)
 
 
 def main_heading(page: ParsedPage) -> Any | None:
@@ -283,7 +282,7 @@ def _under_subheadings(container: Any, heading: Any) -> set[Any]:
         if element is heading:
             after_heading = True
         elif after_heading and not below and element.tag in SECTION_HEADINGS:
-            below = heading not in set(element.iterancestors())
+            below = heading not in element.iterancestors()
         if below:
             found.add(element)
     return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,3 +19,17 @@ def load_vocabulary(name: str, directory: Path = VOCAB_DIR) -> dict[str, Any]:
     with (directory / f"{name}.yml").open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     return data or {}
+
+
+def alternation(words: Iterable[object]) -> str:
+    """Vocabulary words as one regular-expression alternation: escaped, lowercased (match them
+    case-insensitively), longest first so "ord. pris" wins over "ord."; one that never matches
+    when there are no words."""
+    ordered = sorted({str(word).lower() for word in words}, key=len, reverse=True)
+    return "|".join(re.escape(word) for word in ordered) or r"(?!)"
+
+
+def whole_words(words: Iterable[object]) -> re.Pattern[str]:
+    """Vocabulary words found as whole words, case-insensitively ("ord. pris", not "pris" in
+    "prisvärd")."""
+    return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)", re.IGNORECASE)
