@@ -11,7 +11,7 @@ from checker.rule_types import OptionError, load_rule_types
 from checker.rule_types.missing_in_channel import MissingInChannel
 from checker.rule_types.price_mismatch import PriceMismatch
 from rules import RULES_DIR
-from tests.factories import claim, offer, stored_run
+from tests.factories import claim, findings_of, offer, stored_run
 
 SHOP = {"webshop": "webshop", "website": "website"}
 
@@ -19,8 +19,7 @@ SHOP = {"webshop": "webshop", "website": "website"}
 def findings(
     tmp_path: Path, items: list, rules: list, channels=SHOP, pages=None, db: str = "run.db"
 ) -> list:
-    store, run_id = stored_run(tmp_path / db, channels, items, pages)
-    return [f.to_dict() for f in check_run(store, run_id, rules).findings]
+    return findings_of(tmp_path / db, channels, items, rules, pages=pages)
 
 
 def test_price_mismatch_reports_both_prices_urls_and_evidence(tmp_path: Path) -> None:

@@ -85,7 +85,7 @@ class RulePack(Schema):
     @model_validator(mode="before")
     @classmethod
     def _not_empty(cls, data: Any) -> Any:
-        if data is None or (isinstance(data, dict) and not {"rules", "services"} & set(data)):
+        if not data:  # other keys than these two are reported as unknown
             raise Problem("rules", "missing: a list of rules under `rules:` (or `services:`)")
         return data
 
