@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -24,6 +25,11 @@ FEED_SCHEMES = ("http", "https", "file")
 
 Flag = Annotated[bool, Strict(), Expect("true or false")]
 Text = Annotated[str, Strict(), Expect("text")]
+
+
+def null_is(empty: Callable[[], Any]) -> BeforeValidator:
+    """A key written with no value (``crawl:``) holds ``empty()``, as if it were not written."""
+    return BeforeValidator(lambda value: empty() if value is None else value)
 
 
 def listed(value: Any) -> Any:

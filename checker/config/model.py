@@ -33,6 +33,7 @@ from checker.config.fields import (
     Share,
     Words,
     listed,
+    null_is,
 )
 from checker.config.problems import Expect, Problem, Schema
 from checker.version import __version__
@@ -56,10 +57,6 @@ SELECTOR_KEYS = (
 )
 
 
-def _nothing_is_empty(value: Any) -> Any:
-    return {} if value is None else value
-
-
 class Channel(Schema):
     """``channels[]``: one place the retailer speaks to customers, and how to read it."""
 
@@ -75,13 +72,13 @@ class Channel(Schema):
     allowed_domains: Words = []
     selectors: Annotated[
         dict[Literal[SELECTOR_KEYS], Selector],  # type: ignore[valid-type]
-        BeforeValidator(_nothing_is_empty),
+        null_is(dict),
         Expect("a mapping of names to CSS selectors or XPaths"),
     ] = {}
     # {our field: their column}; a misspelt field would drop that column unnoticed
     fields: Annotated[
         dict[Literal[FIELDS], str],  # type: ignore[valid-type]
-        BeforeValidator(_nothing_is_empty),
+        null_is(dict),
         Expect("a mapping of our field names to the feed's columns"),
     ] = {}
     currency: Currency | None = None
@@ -127,10 +124,6 @@ def _existing_file(path: Path | None) -> Path | None:
     if path is not None and not path.is_file():
         raise ValueError(f"{str(path)!r}: no such file")
     return path
-
-
-def _default_when_null(default: Any) -> BeforeValidator:
-    return BeforeValidator(lambda value: default if value is None else value)
 
 
 class LinkSettings(Schema):
@@ -187,13 +180,11 @@ class Config(Schema):
     ] = None
     crawl: Annotated[
         dict[str, Any],
-        BeforeValidator(_nothing_is_empty),
+        null_is(dict),
         Expect("a mapping of Scrapy settings, e.g. {DOWNLOAD_DELAY: 1}"),
     ] = {}
-    completeness: Annotated[Share, _default_when_null(DEFAULT_COMPLETENESS)] = DEFAULT_COMPLETENESS
-    links: Annotated[LinkSettings, BeforeValidator(_nothing_is_empty)] = Field(
-        default_factory=LinkSettings
-    )
+    completeness: Annotated[Share, null_is(lambda: DEFAULT_COMPLETENESS)] = DEFAULT_COMPLETENESS
+    links: Annotated[LinkSettings, null_is(dict)] = Field(default_factory=LinkSettings)
 
     _path: Path = PrivateAttr(default=Path("omnicheck.yml"))
     _digest: str = PrivateAttr(default="")

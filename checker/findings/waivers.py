@@ -26,7 +26,7 @@ import yaml
 from pydantic import BeforeValidator, Field, model_validator
 
 from checker.config.errors import ConfigError
-from checker.config.fields import Day, Word
+from checker.config.fields import Day, Word, null_is
 from checker.config.problems import Expect, Problem, Schema, validate
 from checker.config.yamlfile import parse_lines, read_text
 
@@ -44,6 +44,10 @@ class _PlainDumper(yaml.SafeDumper):
         return True
 
 
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 @dataclass(frozen=True)
 class Waiver:
     """One entry of the file (validated by ``WaiversFile``; built freely by code)."""
@@ -58,7 +62,7 @@ class Waiver:
     reason: Annotated[Word, Expect("text", missing="say why this finding is accepted")]
     until: Day | None = None
     added: Day | None = None
-    subject: Annotated[str | None, BeforeValidator(lambda value: _text_or_none(value))] = None
+    subject: Annotated[str | None, BeforeValidator(_text_or_none)] = None
 
     def active(self, today: dt.date) -> bool:
         return self.until is None or today <= self.until
@@ -71,10 +75,6 @@ class Waiver:
         }
 
 
-def _text_or_none(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
 class WaiversFile(Schema):
     """The file: ``waivers:``, a list of entries, each fingerprint waived once."""
 
@@ -83,7 +83,7 @@ class WaiversFile(Schema):
 
     waivers: Annotated[
         list[Waiver],
-        BeforeValidator(lambda value: [] if value is None else value),
+        null_is(list),
         Expect("a list of waivers"),
     ] = []
 

@@ -21,6 +21,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BeforeValidator, Field, model_validator
 
 from checker.config.errors import ConfigError
+from checker.config.fields import null_is
 from checker.config.problems import Expect, Problem, Schema, validate
 from checker.config.yamlfile import parse_lines, read_text
 from checker.linking.groups import Groups
@@ -75,10 +76,6 @@ class Overrides:
                     groups.join(members[0], item, ("override", None))
         self.unmatched = unmatched
         return unmatched
-
-
-def _listed(value: Any) -> Any:
-    return [] if value is None else value
 
 
 def _text(value: Any) -> Any:
@@ -174,8 +171,8 @@ class _OverridesFile(Schema):
     expect: ClassVar[Expect] = Expect("a mapping with join: and/or apart: lists")
     known_keys: ClassVar[str] = "join or apart"
 
-    join: Annotated[list[_Entry], BeforeValidator(_listed), Expect(_SECTION)] = []
-    apart: Annotated[list[_Entry], BeforeValidator(_listed), Expect(_SECTION)] = []
+    join: Annotated[list[_Entry], null_is(list), Expect(_SECTION)] = []
+    apart: Annotated[list[_Entry], null_is(list), Expect(_SECTION)] = []
 
 
 def load_overrides(path: Path) -> Overrides:

@@ -11,20 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from checker.config.errors import ConfigError
-from checker.config.fields import Flag
+from checker.config.fields import Flag, null_is
 from checker.config.problems import Expect, Problem, Schema, validate
 from checker.config.yamlfile import parse_lines, read_text
 from checker.findings import SEVERITIES
 from checker.rule_types import OptionError, RuleType, load_rule_types
 from crawler.extraction.claims import VocabularyError, compile_service
 from rules import pack_path, shipped_packs
-
-
-def _nothing_is_empty(value: Any) -> Any:
-    return {} if value is None else value
 
 
 class RuleEntry(Schema):
@@ -40,7 +36,7 @@ class RuleEntry(Schema):
     ] = "medium"
     options: Annotated[
         dict[str, Any],
-        BeforeValidator(_nothing_is_empty),
+        null_is(dict),
         Expect("a mapping of option names to values"),
     ] = {}
     enabled: Flag = True
@@ -75,12 +71,10 @@ class RulePack(Schema):
 
     rules: Annotated[
         list[RuleEntry],
-        BeforeValidator(lambda value: [] if value is None else value),
+        null_is(list),
         Expect("a list of rules under `rules:`"),
     ] = []
-    services: Annotated[
-        dict[str, Any], BeforeValidator(_nothing_is_empty), Expect("a mapping of service ids")
-    ] = {}
+    services: Annotated[dict[str, Any], null_is(dict), Expect("a mapping of service ids")] = {}
 
     @model_validator(mode="before")
     @classmethod
