@@ -148,8 +148,11 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_child(kind: str, base: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """Run one crawl in a fresh process and return the figures it prints."""
+def run_child(
+    kind: str, base: str, settings: dict[str, Any], module: str = "benchmarks.crawl"
+) -> dict[str, Any]:
+    """Run one crawl in a fresh process (``python -m module --child kind``) and return the
+    figures it prints, with its pages/s and CPU per page from the first response to the last."""
     handle, clock = tempfile.mkstemp(suffix=".json")
     os.close(handle)
     settings = {
@@ -157,7 +160,7 @@ def run_child(kind: str, base: str, settings: dict[str, Any]) -> dict[str, Any]:
         "EXTENSIONS": {"benchmarks.crawl.ResponseClock": 0},
         "BENCHMARK_CLOCK": clock,
     }
-    command = [sys.executable, "-m", "benchmarks.crawl", "--child", kind, "--base", base]
+    command = [sys.executable, "-m", module, "--child", kind, "--base", base]
     command += ["--settings", json.dumps(settings)]
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, env=environment, cwd=ROOT)

@@ -21,6 +21,8 @@ import yaml
 
 KINDS = ("website", "webshop", "social", "feed")
 PAGE_KINDS = ("website", "webshop")
+# How a page channel's pages are read: as served, or through a browser that runs their scripts.
+RENDERINGS = ("html", "js")
 SELECTOR_KEYS = (
     "product",
     "name",
@@ -65,6 +67,18 @@ class Channel:
     completeness: float | None = None
     recency_days: int | None = None
     market: str | None = None
+    render: str = "html"
+    # The other website/webshop channels' scopes: this one leaves their narrower folders to them.
+    other_channels: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
+
+    def scope_arguments(self) -> dict[str, list[str]]:
+        """What decides the pages this channel reads (see ``crawler.scope``)."""
+        return {
+            "start_urls": self.start_urls,
+            "sitemap_urls": self.sitemap_urls,
+            "allow": self.allow,
+            "deny": self.deny,
+        }
 
     def spider_arguments(self, base_dir: Path) -> dict[str, Any]:
         """The channel as a spider reads it (feed paths resolved against the config's folder)."""
@@ -73,11 +87,10 @@ class Channel:
         return {
             "name": self.name,
             "kind": self.kind,
-            "start_urls": self.start_urls,
-            "sitemap_urls": self.sitemap_urls,
+            **self.scope_arguments(),
             "feeds": [as_url(location, base_dir) for location in self.feeds],
-            "allow": self.allow,
-            "deny": self.deny,
+            "render": self.render,
+            "other_channels": self.other_channels,
             "allowed_domains": self.allowed_domains,
             "selectors": self.selectors,
             "fields": self.fields,
@@ -109,6 +122,9 @@ class Config:
     links: LinkSettings = field(default_factory=lambda: LinkSettings())
     digest: str = ""
     lines: dict[str, int] = field(default_factory=dict, repr=False)
+    # Lines to show before crawling ("omnicheck.yml:9: channels[1].start_urls: ..."): channels
+    # whose folders overlap.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def base_dir(self) -> Path:
@@ -162,6 +178,7 @@ CHANNEL_KEYS = {
     "completeness",
     "recency_days",
     "market",
+    "render",
 }
 
 
@@ -285,6 +302,7 @@ class _Validator:
             raise self.fail(
                 "crawl", "expected a mapping of Scrapy settings, e.g. {DOWNLOAD_DELAY: 1}"
             )
+        self.rendering(channels, crawl)
         waivers = data.get("waivers")
         if waivers is not None and not isinstance(waivers, str):
             raise self.fail("waivers", "expected a path to a YAML file, e.g. waivers.yml")
@@ -295,6 +313,7 @@ class _Validator:
             path=self.path,
             name=name,
             channels=channels,
+            warnings=self.scopes(channels),
             currency=self.currency(data.get("currency"), "currency"),
             locale=self.locale(data.get("locale"), "locale"),
             rules=rules,
@@ -363,6 +382,7 @@ class _Validator:
             completeness=self.share(data.get("completeness"), f"{key}.completeness"),
             recency_days=self.days(data.get("recency_days"), f"{key}.recency_days"),
             market=self.market(data.get("market"), f"{key}.market"),
+            render=self.render(data.get("render"), f"{key}.render", kind),
         )
         if kind in PAGE_KINDS and not (channel.start_urls or channel.sitemap_urls):
             raise self.fail(
@@ -378,6 +398,51 @@ class _Validator:
                 f"{key}.feeds", f"missing: a {kind} channel needs feeds (URLs or file paths)"
             )
         return channel
+
+    def render(self, value: Any, key: str, kind: str) -> str:
+        if value is None:
+            return "html"
+        if value not in RENDERINGS:
+            raise self.fail(key, f"{value!r} is not one of {', '.join(RENDERINGS)}")
+        if kind not in PAGE_KINDS:
+            raise self.fail(key, f"only website and webshop pages are rendered; this is a {kind}")
+        return str(value)
+
+    def rendering(self, channels: list[Channel], crawl: dict[str, Any]) -> None:
+        """``render: js`` needs scrapy-playwright and Chromium: said before anything is crawled."""
+        from scrapy.settings import BaseSettings
+
+        from crawler.rendering import rendering_problem
+
+        for index, channel in enumerate(channels):
+            if channel.render == "js":
+                problem = rendering_problem(BaseSettings(crawl))
+                if problem:
+                    raise self.fail(f"channels[{index}].render", f"js {problem}")
+                return
+
+    def scopes(self, channels: list[Channel]) -> list[str]:
+        """Tell each page channel the other page channels' scopes, and warn once per pair of
+        channels whose folders overlap."""
+        from crawler.scope import Scope, overlaps
+
+        pages = {c.name: c for c in channels if c.kind in PAGE_KINDS}
+        for channel in pages.values():
+            channel.other_channels = {
+                name: other.scope_arguments()
+                for name, other in pages.items()
+                if name != channel.name
+            }
+        positions = {channel.name: index for index, channel in enumerate(channels)}
+        warnings = []
+        for overlap in overlaps(
+            {name: Scope.of_channel(c.scope_arguments()) for name, c in pages.items()}
+        ):
+            key = (
+                f"channels[{max(positions[overlap.wider], positions[overlap.narrower])}].start_urls"
+            )
+            warnings.append(str(self.fail(key, overlap.message)))
+        return warnings
 
     def unknown_keys(self, data: dict[str, Any], allowed: set[str], prefix: str) -> None:
         for key in data:
