@@ -22,14 +22,19 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.crawl import SETTINGS, describe, peak_memory_mb, run_child  # noqa: E402
+from benchmarks.crawl import (  # noqa: E402
+    SETTINGS,
+    crawl_channel,
+    describe,
+    peak_memory_mb,
+    run_child,
+)
 from checker.demo import serve  # noqa: E402
 
 SHELL = """<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>Tuote {number}</title>
@@ -115,25 +120,11 @@ def main() -> None:
 
 
 def crawl_folder(base: str, folder: str, settings: dict[str, Any]) -> dict[str, Any]:
-    from checker.config import load_config
-    from checker.crawl import crawl
-    from checker.store import Store
-
-    work = Path(tempfile.mkdtemp(prefix="omnicheck-render-"))
-    config = work / "omnicheck.yml"
-    config.write_text(
-        "name: Bench\ncurrency: EUR\nlocale: fi_FI\nchannels:\n"
+    channel = (
         f"  - name: {folder}\n    kind: website\n    start_urls: ['{base}/{folder}/']\n"
-        f"    render: {FOLDERS[folder]}\n",
-        encoding="utf-8",
+        f"    render: {FOLDERS[folder]}\n"
     )
-    store = Store(work / "bench.db")
-    started = time.perf_counter()
-    run_id = crawl(load_config(config), store, settings)
-    seconds = time.perf_counter() - started
-    pages = store.db.execute("SELECT COUNT(*) FROM pages WHERE run_id = ?", [run_id]).fetchone()
-    offers = store.db.execute("SELECT COUNT(*) FROM offers WHERE run_id = ?", [run_id]).fetchone()
-    return {"pages": pages[0], "offers": offers[0], "seconds": seconds}
+    return crawl_channel(channel, settings)
 
 
 FOLDERS = {"app": "js", "html": "html"}

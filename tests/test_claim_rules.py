@@ -13,8 +13,8 @@ import pytest
 from checker.engine import check_run
 from checker.rule_types.claim_conflict import ClaimConflict
 from checker.rule_types.missing_in_channel import MissingInChannel
-from checker.store import Store
 from crawler.items import Offer, PageVisit, ProductAttribute, ServiceClaim
+from crawler.store import Store
 from tests.conftest import run_omnicheck
 
 SHOP = "https://kauppa.example/"
