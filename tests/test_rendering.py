@@ -148,3 +148,36 @@ def test_the_crawl_command_stops_before_crawling_when_chromium_is_missing(
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {config}:2: channels[0].render: js needs Chromium")
     assert result.stderr.count("\n") == 1 and not (tmp_path / "r.db").exists()
+
+
+def test_page_requests_go_to_the_browser_and_survive_a_saved_queue() -> None:
+    """A render: js channel's page requests carry scrapy-playwright's meta and can be written to
+    a JOBDIR queue or Redis (pickled) like any other; sitemaps stay with Scrapy's downloader."""
+    import asyncio
+    import pickle
+
+    from scrapy.utils.request import request_from_dict
+
+    from crawler.spiders.channel import ChannelSpider
+
+    require_module("scrapy_playwright")
+    channel = {
+        "name": "web",
+        "kind": "website",
+        "start_urls": ["https://shop.example/website/"],
+        "sitemap_urls": ["https://shop.example/website/sitemap.xml"],
+        "render": "js",
+    }
+    spider = ChannelSpider(channel=channel)  # as a distributed crawl's coordinator makes it
+
+    async def start() -> list:
+        return [request async for request in spider.start()]
+
+    sitemap, page = asyncio.run(start())
+    assert "playwright" not in sitemap.meta
+    assert page.meta["playwright"] is True
+    [settle] = page.meta["playwright_page_methods"]
+    assert settle.args == (5.0,)
+    saved = pickle.loads(pickle.dumps(page.to_dict(spider=spider)))
+    restored = request_from_dict(saved, spider=spider)
+    assert restored.meta["playwright"] is True and restored.callback == spider.parse

@@ -19,6 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler import settings
 from crawler.extraction import extract_page, require_currency
 from crawler.items import Batch, PageVisit
 from crawler.rendering import page_meta, use_browser
@@ -63,9 +64,15 @@ class ChannelSpider(ChannelSpiderBase):
             yield self.page_request(url)
 
     def page_request(self, url: str) -> scrapy.Request:
-        settle = self.settings.getfloat("OMNICHECK_RENDER_SETTLE")
-        meta = page_meta(settle) if self.render_js else {}
+        meta = page_meta(self.settle_seconds()) if self.render_js else {}
         return scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta)
+
+    def settle_seconds(self) -> float:
+        """``OMNICHECK_RENDER_SETTLE`` of this crawl; its default for a spider without a crawler
+        (a distributed crawl's coordinator makes the start requests so)."""
+        if hasattr(self, "crawler"):
+            return self.settings.getfloat("OMNICHECK_RENDER_SETTLE")
+        return float(settings.OMNICHECK_RENDER_SETTLE)
 
     def follow(self, url: str) -> scrapy.Request:
         """A request for a page of this channel, or one the crawl records as left to another
