@@ -99,19 +99,6 @@ def test_a_webshop_at_the_root_leaves_the_website_folder_to_the_website(
     assert webshop["complete"] and webshop["coverage"] == 1.0
 
 
-def test_overlapping_channels_are_warned_about_at_load(tmp_path: Path) -> None:
-    from checker.config import parse_config
-
-    config = parse_config(own_site_config("https://butik.example", "/"), tmp_path / "o.yml")
-    assert config.warnings == [
-        f"{tmp_path / 'o.yml'}:10: channels[1].start_urls: channel webshop (butik.example/)"
-        " contains channel website's folder butik.example/website/: webshop leaves the pages"
-        " there to website; to separate them fully, start webshop in its own folder (a start"
-        " URL's folder ends at its last '/') or give it allow:/deny: lists"
-    ]
-    assert parse_config(own_site_config("https://butik.example"), tmp_path / "o.yml").warnings == []
-
-
 def test_javascript_website_is_read_with_render_js(tmp_path: Path, http_server) -> None:
     require_program("chromium")
     require_module("scrapy_playwright")

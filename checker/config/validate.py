@@ -260,12 +260,10 @@ class _Validator:
 
         from crawler.rendering import rendering_problem
 
-        for index, channel in enumerate(channels):
-            if channel.render == "js":
-                problem = rendering_problem(BaseSettings(crawl))
-                if problem:
-                    raise self.fail(f"channels[{index}].render", f"js {problem}")
-                return
+        rendered = [index for index, channel in enumerate(channels) if channel.render == "js"]
+        problem = rendering_problem(BaseSettings(crawl)) if rendered else None
+        if problem:
+            raise self.fail(f"channels[{rendered[0]}].render", f"js {problem}")
 
     def scopes(self, channels: list[Channel]) -> list[str]:
         """Tell each page channel the other page channels' scopes, and warn once per pair of
