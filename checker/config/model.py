@@ -29,17 +29,28 @@ class Channel:
     completeness: float | None = None
     recency_days: int | None = None
     market: str | None = None
+    render: str = "html"
+    # The other website/webshop channels' scopes: this one leaves their narrower folders to them.
+    other_channels: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
+
+    def scope_arguments(self) -> dict[str, list[str]]:
+        """What decides the pages this channel reads (see ``crawler.scope``)."""
+        return {
+            "start_urls": self.start_urls,
+            "sitemap_urls": self.sitemap_urls,
+            "allow": self.allow,
+            "deny": self.deny,
+        }
 
     def spider_arguments(self, base_dir: Path) -> dict[str, Any]:
         """The channel as a spider reads it (feed paths resolved against the config's folder)."""
         return {
             "name": self.name,
             "kind": self.kind,
-            "start_urls": self.start_urls,
-            "sitemap_urls": self.sitemap_urls,
+            **self.scope_arguments(),
             "feeds": [as_url(location, base_dir) for location in self.feeds],
-            "allow": self.allow,
-            "deny": self.deny,
+            "render": self.render,
+            "other_channels": self.other_channels,
             "allowed_domains": self.allowed_domains,
             "selectors": self.selectors,
             "fields": self.fields,
@@ -72,6 +83,9 @@ class Config:
     links: LinkSettings = field(default_factory=lambda: LinkSettings())
     digest: str = ""
     lines: dict[str, int] = field(default_factory=dict, repr=False)
+    # Lines to show before crawling ("omnicheck.yml:9: channels[1].start_urls: ..."): channels
+    # whose folders overlap.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def base_dir(self) -> Path:

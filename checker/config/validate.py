@@ -26,6 +26,8 @@ from rules import RULES_DIR, pack_path
 
 KINDS = ("website", "webshop", "social", "feed")
 PAGE_KINDS = ("website", "webshop")
+# How a page channel's pages are read: as served, or through a browser that runs their scripts.
+RENDERINGS = ("html", "js")
 SELECTOR_KEYS = (
     "product",
     "name",
@@ -70,6 +72,7 @@ CHANNEL_KEYS = {
     "completeness",
     "recency_days",
     "market",
+    "render",
 }
 
 
@@ -147,6 +150,7 @@ class _Validator:
             raise self.fail(
                 "crawl", "expected a mapping of Scrapy settings, e.g. {DOWNLOAD_DELAY: 1}"
             )
+        self.rendering(channels, crawl)
         waivers = data.get("waivers")
         if waivers is not None and not isinstance(waivers, str):
             raise self.fail("waivers", "expected a path to a YAML file, e.g. waivers.yml")
@@ -157,6 +161,7 @@ class _Validator:
             path=self.path,
             name=name,
             channels=channels,
+            warnings=self.scopes(channels),
             currency=self.currency(data.get("currency"), "currency"),
             locale=self.locale(data.get("locale"), "locale"),
             rules=rules,
@@ -223,6 +228,7 @@ class _Validator:
             completeness=self.share(data.get("completeness"), f"{key}.completeness"),
             recency_days=self.days(data.get("recency_days"), f"{key}.recency_days"),
             market=self.market(data.get("market"), f"{key}.market"),
+            render=self.render(data.get("render"), f"{key}.render", kind),
         )
         if kind in PAGE_KINDS and not (channel.start_urls or channel.sitemap_urls):
             raise self.fail(
@@ -238,6 +244,49 @@ class _Validator:
                 f"{key}.feeds", f"missing: a {kind} channel needs feeds (URLs or file paths)"
             )
         return channel
+
+    def render(self, value: Any, key: str, kind: str) -> str:
+        if value is None:
+            return "html"
+        if value not in RENDERINGS:
+            raise self.fail(key, f"{value!r} is not one of {', '.join(RENDERINGS)}")
+        if kind not in PAGE_KINDS:
+            raise self.fail(key, f"only website and webshop pages are rendered; this is a {kind}")
+        return str(value)
+
+    def rendering(self, channels: list[Channel], crawl: dict[str, Any]) -> None:
+        """``render: js`` needs scrapy-playwright and Chromium: said before anything is crawled."""
+        from scrapy.settings import BaseSettings
+
+        from crawler.rendering import rendering_problem
+
+        rendered = [index for index, channel in enumerate(channels) if channel.render == "js"]
+        problem = rendering_problem(BaseSettings(crawl)) if rendered else None
+        if problem:
+            raise self.fail(f"channels[{rendered[0]}].render", f"js {problem}")
+
+    def scopes(self, channels: list[Channel]) -> list[str]:
+        """Tell each page channel the other page channels' scopes, and warn once per pair of
+        channels whose folders overlap."""
+        from crawler.scope import Scope, overlaps
+
+        pages = {c.name: c for c in channels if c.kind in PAGE_KINDS}
+        for channel in pages.values():
+            channel.other_channels = {
+                name: other.scope_arguments()
+                for name, other in pages.items()
+                if name != channel.name
+            }
+        positions = {channel.name: index for index, channel in enumerate(channels)}
+        warnings = []
+        for overlap in overlaps(
+            {name: Scope.of_channel(c.scope_arguments()) for name, c in pages.items()}
+        ):
+            key = (
+                f"channels[{max(positions[overlap.wider], positions[overlap.narrower])}].start_urls"
+            )
+            warnings.append(str(self.fail(key, overlap.message)))
+        return warnings
 
     def unknown_keys(self, data: dict[str, Any], allowed: set[str], prefix: str) -> None:
         for key in data:
