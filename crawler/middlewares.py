@@ -10,6 +10,10 @@ asks for a longer pause than ``RETRY_AFTER_MAX`` is not retried: the failure is 
 A redirect back to a URL already on the redirect's path would be dropped silently by Scrapy's
 duplicate filter, leaving no trace of the page; ``RedirectLoopMiddleware`` turns it into a
 recorded failure instead. Longer chains end at ``REDIRECT_MAX_TIMES``.
+
+A page in another channel's narrower folder is asked for with ``left_to`` in its meta, so that
+Scrapy's duplicate filter counts it once (across a resumed crawl and Redis workers too);
+``LeftToOtherChannel`` turns it into an excluded page, never fetched (``crawler.scope``).
 """
 
 from __future__ import annotations
@@ -123,3 +127,12 @@ class RedirectLoopMiddleware:
         if target in path:
             raise IgnoreRequest(f"redirect loop: {request.url} redirects back to {target}")
         return response
+
+
+class LeftToOtherChannel:
+    """Records a page left to another channel (``meta["left_to"]``) instead of fetching it."""
+
+    def process_request(self, request: Request) -> None:
+        other = request.meta.get("left_to")
+        if other:
+            raise IgnoreRequest(f"in channel {other}'s scope")

@@ -36,6 +36,8 @@ RETRY_BACKOFF_MAX = 30.0
 RETRY_AFTER_MAX = 120.0
 
 DOWNLOADER_MIDDLEWARES = {
+    # Before robots.txt (100): a page left to another channel is never asked for.
+    "crawler.middlewares.LeftToOtherChannel": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     # Above RedirectMiddleware (600), so it sees a 3xx answer before the redirect is followed.
@@ -55,5 +57,9 @@ OMNICHECK_RUN_ID = None
 OMNICHECK_BATCH_SIZE = 500
 # Product feeds are streamed to a file, not held as a response: their own, larger size limit.
 OMNICHECK_FEED_MAXSIZE = 2 * 1024 * 1024 * 1024
+
+# render: js (crawler/rendering.py): after a page has loaded, wait at most this many seconds for
+# its scripts' own requests to end (a price fetched after load) before reading it.
+OMNICHECK_RENDER_SETTLE = 5.0
 
 FEED_EXPORT_ENCODING = "utf-8"

@@ -7,6 +7,7 @@ always runs them.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import socket
@@ -42,6 +43,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def require_module(name: str) -> None:
+    """Import a Python package, or skip (a failure under OMNICHECK_REQUIRE_ALL=1)."""
+    try:
+        importlib.import_module(name)
+    except ImportError as error:
+        message = f"{name} is not installed ({error}); CI installs it: pip install '.[js]'"
+        if os.environ.get("OMNICHECK_REQUIRE_ALL") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 @pytest.fixture
 def http_server() -> Iterator[callable]:
     """Serve a directory on a free 127.0.0.1 port: ``base = http_server(path)``."""
@@ -58,10 +70,10 @@ def http_server() -> Iterator[callable]:
 
 
 def run_omnicheck(
-    *args: str, cwd: Path | None = None, timeout: float = 240
+    *args: str, cwd: Path | None = None, timeout: float = 240, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the CLI in a fresh process, as a user or CI does (Scrapy runs one crawl per process)."""
-    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    environment = {**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "checker", *args],
         cwd=cwd,

@@ -18,6 +18,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from scrapy.settings import BaseSettings
 
 from checker.config.errors import ConfigError
 from checker.config.fields import (
@@ -35,15 +36,19 @@ from checker.config.fields import (
     listed,
     null_is,
 )
-from checker.config.problems import Expect, Problem, Schema
+from checker.config.problems import Expect, Problem, Schema, line_of
 from checker.version import __version__
 from crawler.extraction.product_feeds import FIELDS
+from crawler.rendering import rendering_problem
 from crawler.run.plan import DEFAULT_COMPLETENESS, ChannelPlan, CrawlPlan
+from crawler.scope import Scope, overlaps
 from crawler.spiders.base import as_url
 from rules import pack_path, shipped_packs
 
 KINDS = ("website", "webshop", "social", "feed")
 PAGE_KINDS = ("website", "webshop")
+# How a page channel's pages are read: as served, or through a browser that runs their scripts.
+RENDERINGS = ("html", "js")
 SELECTOR_KEYS = (
     "product",
     "name",
@@ -86,6 +91,10 @@ class Channel(Schema):
     completeness: Share | None = None
     recency_days: Days | None = None
     market: Market | None = None
+    render: Annotated[Literal[RENDERINGS], null_is(lambda: "html")] = "html"  # type: ignore[valid-type]
+
+    # The other website/webshop channels' scopes: this one leaves their narrower folders to them.
+    _other_channels: dict[str, dict[str, list[str]]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _kind_has_what_it_reads(self) -> Channel:
@@ -102,12 +111,30 @@ class Channel(Schema):
             raise Problem(
                 "feeds", f"missing: a {self.kind} channel needs feeds (URLs or file paths)"
             )
+        if self.render != "html" and self.kind not in PAGE_KINDS:
+            raise Problem(
+                "render", f"only website and webshop pages are rendered; this is a {self.kind}"
+            )
         return self
+
+    @property
+    def other_channels(self) -> dict[str, dict[str, list[str]]]:
+        return self._other_channels
+
+    def scope_arguments(self) -> dict[str, list[str]]:
+        """What decides the pages this channel reads (see ``crawler.scope``)."""
+        return {
+            "start_urls": self.start_urls,
+            "sitemap_urls": self.sitemap_urls,
+            "allow": self.allow,
+            "deny": self.deny,
+        }
 
     def spider_arguments(self, base_dir: Path) -> dict[str, Any]:
         """The channel as a spider reads it (feed paths resolved against the config's folder)."""
         arguments = self.model_dump(exclude={"completeness", "market"})
         arguments["feeds"] = [as_url(location, base_dir) for location in self.feeds]
+        arguments["other_channels"] = self.other_channels
         return arguments
 
 
@@ -189,6 +216,9 @@ class Config(Schema):
     _path: Path = PrivateAttr(default=Path("omnicheck.yml"))
     _digest: str = PrivateAttr(default="")
     _lines: dict[str, int] = PrivateAttr(default_factory=dict)
+    # Lines to show before crawling ("omnicheck.yml:9: channels[1].start_urls: ..."): channels
+    # whose folders overlap.
+    _warnings: list[str] = PrivateAttr(default_factory=list)
 
     @field_validator("rules")
     @classmethod
@@ -233,11 +263,35 @@ class Config(Schema):
                 "missing: when one channel names its market, every channel must"
                 " (channels are compared only with channels of the same market)",
             )
+        rendered = [index for index, channel in enumerate(self.channels) if channel.render == "js"]
+        # render: js needs scrapy-playwright and Chromium: said before anything is crawled
+        problem = rendering_problem(BaseSettings(self.crawl)) if rendered else None
+        if problem:
+            raise Problem(("channels", rendered[0], "render"), f"js {problem}")
         context = info.context or {}
         self._path = Path(context.get("path", "omnicheck.yml"))
         self._digest = context.get("digest", "")
         self._lines = context.get("lines", {})
+        self._warnings = self._scopes()
         return self
+
+    def _scopes(self) -> list[str]:
+        """Tell each page channel the other page channels' scopes; a warning for each pair of
+        channels whose folders overlap."""
+        pages = {c.name: c for c in self.channels if c.kind in PAGE_KINDS}
+        scopes = {name: page.scope_arguments() for name, page in pages.items()}
+        for name, page in pages.items():
+            page._other_channels = {
+                other: scope for other, scope in scopes.items() if other != name
+            }
+        position = {channel.name: index for index, channel in enumerate(self.channels)}
+        return [
+            self.located(
+                f"channels[{max(position[overlap.wider], position[overlap.narrower])}].start_urls",
+                overlap.message,
+            )
+            for overlap in overlaps({name: Scope.of_channel(s) for name, s in scopes.items()})
+        ]
 
     @property
     def path(self) -> Path:
@@ -250,6 +304,10 @@ class Config(Schema):
     @property
     def lines(self) -> dict[str, int]:
         return self._lines
+
+    @property
+    def warnings(self) -> list[str]:
+        return self._warnings
 
     @property
     def base_dir(self) -> Path:
@@ -268,7 +326,8 @@ class Config(Schema):
         return self.completeness if own is None else own
 
     def line_of(self, key: str) -> int | None:
-        return self.lines.get(key)
+        """The line of ``key``, else of the nearest enclosing key the file has."""
+        return line_of(self.lines, key)
 
     def located(self, key: str, message: str) -> str:
         """A message about a key of this file, where it stands ("omnicheck.yml:7: crawl.X: ...")."""

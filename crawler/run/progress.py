@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from scrapy import signals
 
+from crawler.failures import NOT_FAILURES
 from crawler.items import Batch, Offer, PageVisit
 
 REDRAW_SECONDS = 0.2
@@ -46,7 +47,12 @@ class CrawlProgress:
             return
         counts = self.counts[channel]
         if isinstance(item, PageVisit):
-            counts["pages" if item.ok else "failed"] += 1
+            # A page not fetched on purpose (robots.txt, offsite, another channel's, 404) is no
+            # failure, unless it is a seed: as the completeness verdict counts them.
+            if item.ok:
+                counts["pages"] += 1
+            elif item.category not in NOT_FAILURES or item.depth == 0:
+                counts["failed"] += 1
         elif isinstance(item, Offer):
             counts["offers"] += 1
         if self.live and time.monotonic() - self.drawn >= REDRAW_SECONDS:
