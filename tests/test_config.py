@@ -136,6 +136,15 @@ def test_valid_config_loads_with_every_key(tmp_path: Path) -> None:
             " this is a feed",
         ),
         (
+            "name: Kauppa\nchannels:\n  - {name: a, kind: social, feeds: [f.xml]}\nname: Toinen\n",
+            "omnicheck.yml:4: name: given twice, on lines 1 and 4; YAML would keep only the last",
+        ),
+        (
+            "channels:\n  - name: a\n    kind: social\n    feeds: [f.xml]\n    kind: feed\n",
+            "omnicheck.yml:5: channels[0].kind: given twice, on lines 3 and 5; YAML would keep"
+            " only the last",
+        ),
+        (
             "name: x\ncurrency: !!int euro\nchannels: []\n",
             "omnicheck.yml:2: malformed YAML: 'euro' is not a valid number "
             "(invalid literal for int() with base 10: 'euro')",
@@ -251,26 +260,6 @@ def test_an_alias_of_itself_and_a_file_too_large_are_one_line(tmp_path: Path) ->
     with pytest.raises(ConfigError) as error:
         load_config(path)
     assert str(error.value) == f"{path}: larger than 4 MB, more than a configuration needs"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (
-            "name: Kauppa\n" + CHANNEL + "name: Toinen\n",
-            "omnicheck.yml:4: name: given twice, on lines 1 and 4; YAML would keep only the last",
-        ),
-        (
-            "channels:\n  - name: a\n    kind: social\n    feeds: [f.xml]\n    kind: feed\n",
-            "omnicheck.yml:5: channels[0].kind: given twice, on lines 3 and 5; YAML would keep"
-            " only the last",
-        ),
-    ],
-)
-def test_a_key_given_twice_is_an_error_naming_both_lines(text: str, expected: str) -> None:
-    with pytest.raises(ConfigError) as error:
-        parse_config(text)
-    assert str(error.value) == expected
 
 
 def test_a_rule_pack_is_shipped_or_a_yml_file_in_the_configurations_folder(
