@@ -95,6 +95,7 @@ def main() -> None:
     availability_right = availability_lenient = 0
     # annotated class -> what the pages of that class were read as
     confusion: dict[str, Counter[str]] = {}
+    availability_sources: Counter[str] = Counter()
     no_price = 0
     timings: list[float] = []
     per_100kb: list[float] = []
@@ -125,6 +126,8 @@ def main() -> None:
             currency_total += 1
             currency_right += bool(offer and offer.currency == expected["currency"])
         status = result.offers[0].availability if result.offers else "unknown"
+        stock_source = result.offers[0].sources.get("availability") if result.offers else None
+        availability_sources[stock_source or "none"] += 1
         annotated = expected.get("availability") or "in_stock"
         confusion.setdefault(annotated, Counter())[status] += 1
         wrong_stock = not strictly_right(annotated, status)
@@ -135,7 +138,7 @@ def main() -> None:
             accepted = sorted(map(str, true))
             print(
                 f"{stem[:20]:<20} price {predicted} [{source}] expected {accepted}"
-                f" | {status} expected {expected.get('availability')}"
+                f" | {status} [{stock_source}] expected {expected.get('availability')}"
                 f" | {offer.currency if offer else None} expected {expected.get('currency')}"
             )
 
@@ -162,6 +165,7 @@ def main() -> None:
         total = sum(read.values())
         spread = ", ".join(f"{status} {read[status]}" for status in STATUSES if read[status])
         print(f"  {annotated:<12} {right}/{total} right ({right / total:.3f}); read as: {spread}")
+    print("  read from: " + ", ".join(f"{k} {n}" for k, n in availability_sources.most_common()))
     print(
         f"  lenient (the benchmark's convention, unknown counts as in stock):"
         f" {availability_lenient / len(pages):.3f} ({availability_lenient}/{len(pages)})"

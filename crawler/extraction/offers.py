@@ -16,6 +16,7 @@ from typing import Any
 from crawler.extraction import availability, visible
 from crawler.extraction.page import ParsedPage, clean_text
 from crawler.extraction.prices import Money, parse_price, plausible, to_decimal
+from crawler.extraction.product_block import ProductBlock
 from crawler.extraction.structured import (
     as_list,
     first_text,
@@ -75,6 +76,8 @@ def extract_offers(
         found = _from_markup(markup, options)
         if found is not None:
             _adopt_price(offers, found)
+    if offers and offers[0].availability == availability.UNKNOWN:
+        _opengraph_availability(offers[0], data.get("opengraph", []))
     if not offers or offers[0].availability == availability.UNKNOWN:
         _read_availability(offers, markup or visible.ProductMarkup(page), options)
     for offer in offers:
@@ -427,26 +430,41 @@ def _from_markup(markup: visible.ProductMarkup, options: ExtractionOptions) -> O
     return offer
 
 
+def _opengraph_availability(offer: Offer, items: list[dict[str, Any]]) -> None:
+    """OpenGraph's ``product:availability`` for an offer whose price came from elsewhere."""
+    for item in items:
+        keys = {key.lower(): value for key, value in item.items()}
+        value = keys.get("product:availability") or keys.get("og:availability")
+        status = availability.from_schema(value)
+        if status != availability.UNKNOWN:
+            offer.availability = status
+            _record(offer, "availability", "opengraph", f"product:availability = {value}")
+            return
+
+
 def _read_availability(
     offers: list[Offer], markup: visible.ProductMarkup, options: ExtractionOptions
 ) -> None:
-    """The stock message next to the heading, for an offer structured data left without one.
+    """What the product's own block shows (a stock message, else an enabled buy button), for an
+    offer structured data left without an availability.
 
     A page with no price but a clear "sold out" message still says something about its product
     (shops often hide the price of what they cannot sell): it yields a price-less offer.
     """
-    shown = markup.availability()
-    if shown is None:
+    signal = ProductBlock(markup.page, markup.heading).availability()
+    if signal is None:
         return
-    status, evidence = shown
     if not offers:
-        if status == "in_stock" or markup.name is None:
+        if signal.status in (availability.IN_STOCK, availability.UNKNOWN) or markup.name is None:
             return
         offer = Offer(channel=options.channel, url=markup.page.url, name=markup.name)
         offer.sources["name"] = "text"
         offers.append(offer)
-    offers[0].availability = status
-    _record(offers[0], "availability", "text", evidence)
+    if signal.status != availability.UNKNOWN:
+        offers[0].availability = signal.status
+        _record(offers[0], "availability", signal.source, signal.evidence)
+    if signal.note:
+        offers[0].evidence["store_availability"] = signal.note[:SNIPPET]
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from crawler.extraction import availability
 from crawler.extraction.page import ParsedPage, clean_text
 from crawler.extraction.prices import Money, parse_price
 from crawler.extraction.vocabulary import alternation, load_vocabulary, whole_words
@@ -27,7 +26,6 @@ NAMED_ELEMENTS = "//body//*[@class or @id or @itemprop or self::h1]"
 WINDOW = 250
 BEFORE_PENALTY = 3
 MAX_LABEL = 60
-MAX_MESSAGE = 200
 ANCESTORS_CHECKED = 8
 SNIPPET = 160
 SKIPPED_TAGS = {
@@ -48,18 +46,6 @@ SKIPPED_TAGS = {
 }
 OUTSIDE_CONTENT = {"header", "footer", "nav", "aside"}
 STRUCK = {"del", "s", "strike"}
-# Class/id words that start a stock message's marker ("availability", "outOfStock", "lagerstatus").
-AVAILABILITY_TOKENS = (
-    "availab",
-    "stock",
-    "instock",
-    "lager",
-    "varast",
-    "saatav",
-    "tillgäng",
-    "verfüg",
-    "dispon",
-)
 CURRENCY_AMOUNT = re.compile(
     r"(?:[€$£¥₹₽₺₩₪฿]|\b(?:eur|usd|gbp|sek|nok|dkk|chf|pln|kr|zł)\b)\s*\d|\d[\d\s.,]*\s*"
     r"(?:[€$£¥₹₽₺₩₪฿]|kr\b|:-|\b(?:eur|euroa|usd|gbp|sek|nok|dkk|chf|pln|zł)\b)",
@@ -83,6 +69,7 @@ TOKEN_SPLIT = re.compile(r"[^a-z0-9äöå]+")
 @dataclass(frozen=True)
 class PriceWords:
     not_current: tuple[str, ...]
+    other_products_markers: tuple[str, ...]
     price_prefixes: tuple[str, ...]
     old_price: re.Pattern[str]
     not_the_price: re.Pattern[str]
@@ -95,9 +82,11 @@ def price_words() -> PriceWords:
     """The compiled price vocabulary (``rules/vocab/prices.yml``)."""
     data = load_vocabulary("prices")
     markers = [str(word).lower() for word in data.get("price_markers", [])]
+    other_products = _lowered(data.get("other_products_markers"))
     units = "|".join(re.escape(str(unit)) for unit in data.get("per_units", []))
     return PriceWords(
-        not_current=tuple(str(word).lower() for word in data.get("not_current_markers", [])),
+        not_current=(*_lowered(data.get("not_current_markers")), *other_products),
+        other_products_markers=other_products,
         price_prefixes=tuple(markers),
         old_price=_words(data.get("old_price_words", {})),
         not_the_price=re.compile(
@@ -108,6 +97,10 @@ def price_words() -> PriceWords:
         from_price=_words(data.get("from_price_words", {})),
         other_products=_phrases(data.get("other_products_headings", {})),
     )
+
+
+def _lowered(words: list[str] | None) -> tuple[str, ...]:
+    return tuple(str(word).lower() for word in words or [])
 
 
 def _phrases(by_language: dict[str, list[str]]) -> re.Pattern[str] | None:
@@ -166,7 +159,7 @@ def main_heading(page: ParsedPage) -> Any | None:
 
 
 class ProductMarkup:
-    """A page's heading and the price and stock elements around it, found in one pass.
+    """A page's heading and the price elements around it, found in one pass.
 
     Marked elements are preselected by XPath (in C); only they and the heading get a position in
     document order, which is what "near the heading" is measured in.
@@ -177,15 +170,14 @@ class ProductMarkup:
         self.heading = main_heading(page)
         self.name = clean_text(self.heading.text_content()) if self.heading is not None else None
         self._prices: list[tuple[int, Any]] = []
-        self._stock: list[tuple[int, Any]] = []
         self._elsewhere: set[Any] = set()
         if self.heading is not None:
             self._locate(page)
 
     def _locate(self, page: ParsedPage) -> None:
-        price_marker, stock_marker = _markers()
+        price_marker = _price_marker()
         heading_at = 0
-        marked: list[tuple[int, Any, bool, bool]] = []
+        marked: list[tuple[int, Any]] = []
         # XPath returns document order; positions count elements that carry names or are h1.
         for position, element in enumerate(page.tree.xpath(NAMED_ELEMENTS)):
             if element is self.heading:
@@ -195,19 +187,14 @@ class ProductMarkup:
                 continue
             get = element.get
             names = f"{get('class', '')} {get('id', '')} {get('itemprop', '')}"
-            is_price = price_marker.search(names) is not None
-            is_stock = stock_marker.search(names) is not None
-            if is_price or is_stock:
-                marked.append((position, element, is_price, is_stock))
+            if price_marker.search(names) is not None:
+                marked.append((position, element))
         self._elsewhere = other_products_sections(self.heading)
-        for position, element, is_price, is_stock in marked:
+        for position, element in marked:
             distance = _distance(position, heading_at)
-            if distance > WINDOW or _outside_content(element) or element in self._elsewhere:
+            if distance > WINDOW or outside_content(element) or element in self._elsewhere:
                 continue
-            if is_price:
-                self._prices.append((distance, element))
-            if is_stock:
-                self._stock.append((distance, element))
+            self._prices.append((distance, element))
 
     def price(self, currency: str | None, locale: str | None) -> tuple[Money, str] | None:
         """The price shown nearest the product's heading, with its text as evidence."""
@@ -233,24 +220,6 @@ class ProductMarkup:
             return None
         _, money, text = min(labels, key=lambda value: value[0])
         return money, text[:SNIPPET]
-
-    def availability(self) -> tuple[str, str] | None:
-        """The stock message nearest the heading ("Currently unavailable", "I lager")."""
-        found: list[tuple[int, str, str]] = []
-        for distance, element in self._stock:
-            names = f"{element.get('class', '')} {element.get('id', '')}"
-            if not any(token.startswith(AVAILABILITY_TOKENS) for token in _tokens(names)):
-                continue
-            text = clean_text(element.text_content())
-            if not text or len(text) > MAX_MESSAGE:
-                continue
-            status = availability.from_text(text)
-            if status != availability.UNKNOWN:
-                found.append((distance, status, text))
-        if not found:
-            return None
-        _, status, text = min(found, key=lambda value: value[0])
-        return status, text[:SNIPPET]
 
     def neighbourhood_price(
         self, currency: str | None, locale: str | None
@@ -289,11 +258,10 @@ def _under_subheadings(container: Any, heading: Any) -> set[Any]:
 
 
 @cache
-def _markers() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Patterns for class/id/itemprop values that mark a price or a stock message."""
+def _price_marker() -> re.Pattern[str]:
+    """The pattern for class/id/itemprop values that mark a price."""
     prices = "|".join(re.escape(marker) for marker in price_words().price_prefixes)
-    stock = "|".join(re.escape(marker) for marker in AVAILABILITY_TOKENS)
-    return re.compile(prices, re.IGNORECASE), re.compile(stock, re.IGNORECASE)
+    return re.compile(prices, re.IGNORECASE)
 
 
 def _distance(position: int, heading_at: int) -> int:
@@ -303,13 +271,13 @@ def _distance(position: int, heading_at: int) -> int:
 
 def _own_price_element(element: Any, words: PriceWords) -> bool:
     """Not struck through, not outside the content, not marked as another kind of price."""
-    if _outside_content(element):
+    if outside_content(element):
         return False
     chain = [element, *list(element.iterancestors())[:ANCESTORS_CHECKED]]
     for node in chain:
         if node.tag in STRUCK:
             return False
-        for token in _tokens(f"{node.get('class', '')} {node.get('id', '')}"):
+        for token in tokens(f"{node.get('class', '')} {node.get('id', '')}"):
             for prefix in words.price_prefixes:
                 if token.startswith(prefix):
                     token = token[len(prefix) :]
@@ -319,7 +287,7 @@ def _own_price_element(element: Any, words: PriceWords) -> bool:
     return True
 
 
-def _tokens(names: str) -> list[str]:
+def tokens(names: str) -> list[str]:
     """Class and id words, camelCase split: "priceBlockStrikePrice" -> price, block, strike..."""
     return [token for token in TOKEN_SPLIT.split(CAMEL.sub(" ", names).lower()) if token]
 
@@ -338,7 +306,7 @@ def _bare_label(text: str) -> bool:
     return words <= 2
 
 
-def _outside_content(element: Any) -> bool:
+def outside_content(element: Any) -> bool:
     return any(ancestor.tag in OUTSIDE_CONTENT for ancestor in element.iterancestors())
 
 
