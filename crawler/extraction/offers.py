@@ -15,7 +15,8 @@ from typing import Any
 
 from crawler.extraction import availability, visible
 from crawler.extraction.page import ParsedPage, clean_text
-from crawler.extraction.prices import Money, parse_price, plausible, to_decimal
+from crawler.extraction.price_labels import is_from_price, price_words
+from crawler.extraction.prices import Money, currency_code, parse_price, plausible, to_decimal
 from crawler.extraction.product_block import ProductBlock
 from crawler.extraction.structured import (
     as_list,
@@ -34,6 +35,8 @@ REGULAR_PRICE_TYPES = {"strikethroughprice", "listprice", "msrp", "srp", "regula
 GTIN_KEYS = ("gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn")
 STRUCK = "self::del or self::s or self::strike"
 SNIPPET = 160
+VARIANT_KEYS = ("sku", "name", "size", "color", "gtin13", "gtin")
+DISTINGUISHING = (*VARIANT_KEYS, "itemCondition")
 
 
 @dataclass
@@ -73,7 +76,7 @@ def extract_offers(
     markup: visible.ProductMarkup | None = None
     if not _priced(offers):
         markup = visible.ProductMarkup(page)
-        found = _from_markup(markup, options)
+        found = _from_markup(markup, options, _page_currency(page, data) or options.currency)
         if found is not None:
             _adopt_price(offers, found)
     if offers and offers[0].availability == availability.UNKNOWN:
@@ -159,7 +162,9 @@ def _selling_price(
 ) -> tuple[Money, dict[str, Any]]:
     """The price the page sells at: that of its first offer one can buy (the variant the page
     shows first), else its first offer; a summary range (AggregateOffer) only when the page lists
-    no single offer."""
+    no single offer. Offers that tell no variant apart (no sku, name, size, colour, gtin or
+    condition of their own) are one product offered at several prices: its selling price is the
+    lowest."""
     single = [pair for pair in prices if "aggregateoffer" not in type_names(pair[1])]
     candidates = single or prices
     buyable = [
@@ -167,7 +172,10 @@ def _selling_price(
         for pair in candidates
         if availability.from_schema(first_text(pair[1].get("availability"))) == "in_stock"
     ]
-    return (buyable or candidates)[0]
+    chosen = buyable or candidates
+    if not any(first_text(item.get(key)) for _, item in chosen for key in DISTINGUISHING):
+        return min(chosen, key=lambda pair: pair[0].amount)
+    return chosen[0]
 
 
 def _product_status(statuses: list[str]) -> str:
@@ -187,7 +195,7 @@ def _status_evidence(items: list[dict[str, Any]], status: str) -> str:
 
 def _variant(offer: Offer, item: dict[str, Any]) -> None:
     """Attributes of the offer whose price was taken, when it is one of several variants."""
-    for key in ("sku", "name", "size", "color", "gtin13", "gtin"):
+    for key in VARIANT_KEYS:
         value = first_text(item.get(key))
         if value and value != getattr(offer, key, None):
             offer.variant[key] = value
@@ -351,7 +359,7 @@ def _apply_selectors(
             money = _element_price(element, options) if element is not None else None
             if money is not None:
                 offer.price, offer.currency = money.amount, money.currency
-                offer.is_from_price = visible.is_from_price(_snippet(element))
+                offer.is_from_price = is_from_price(_snippet(element))
                 _record(offer, "price", "selector", _snippet(element))
         if "regular_price" in selectors and offer.regular_price is None:
             money = parse_price(
@@ -403,7 +411,7 @@ def _element_price(element: Any, options: ExtractionOptions) -> Money | None:
         return Money(amount, options.currency)
     parts = [text for text in element.xpath(".//text()[not(ancestor::*[" + STRUCK + "])]")]
     text = clean_text(" ".join(parts))
-    if visible.price_words().not_the_price.search(text):
+    if price_words().not_the_price.search(text):
         return None
     return parse_price(text, options.currency, options.locale)
 
@@ -411,12 +419,34 @@ def _element_price(element: Any, options: ExtractionOptions) -> Money | None:
 # -- what the page shows ------------------------------------------------------------------
 
 
-def _from_markup(markup: visible.ProductMarkup, options: ExtractionOptions) -> Offer | None:
+def _page_currency(page: ParsedPage, data: dict[str, list[dict[str, Any]]]) -> str | None:
+    """The currency the page declares for its prices (OpenGraph, an itemprop, an offer's
+    priceCurrency), for an amount it shows without one."""
+    declared = [
+        *page.tree.xpath("//*[@itemprop='priceCurrency']/@content"),
+        *(
+            item.get(key)
+            for item in data.get("opengraph", [])
+            for key in ("product:price:currency", "og:price:currency")
+        ),
+        *(
+            first_text(offer.get("priceCurrency"))
+            for syntax in STRUCTURED
+            for node in product_nodes(data.get(syntax, []))
+            for offer in offers_of(node)
+        ),
+    ]
+    return next((code for value in declared if (code := currency_code(value))), None)
+
+
+def _from_markup(
+    markup: visible.ProductMarkup, options: ExtractionOptions, currency: str | None
+) -> Offer | None:
     """A price read from the page's markup: a marked price element next to the product's
     heading, else a lone price label in the heading's neighbourhood."""
     if markup.name is None:
         return None
-    shown = markup.price(options.currency, options.locale) or markup.neighbourhood_price(
+    shown = markup.price(currency, options.locale) or markup.neighbourhood_price(
         options.currency, options.locale
     )
     if shown is None:
@@ -425,7 +455,7 @@ def _from_markup(markup: visible.ProductMarkup, options: ExtractionOptions) -> O
     offer = Offer(channel=options.channel, url=markup.page.url, name=markup.name)
     offer.sources["name"] = "text"
     offer.price, offer.currency = money.amount, money.currency
-    offer.is_from_price = visible.is_from_price(evidence)
+    offer.is_from_price = is_from_price(evidence)
     _record(offer, "price", "text", evidence)
     return offer
 

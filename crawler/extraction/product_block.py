@@ -27,7 +27,8 @@ from typing import Any
 
 from crawler.extraction import availability
 from crawler.extraction.page import ParsedPage, clean_text
-from crawler.extraction.visible import other_products_sections, outside_content, price_words, tokens
+from crawler.extraction.price_labels import price_words
+from crawler.extraction.visible import other_products_sections, outside_content, tokens
 
 # Class/id words that start a stock message's marker ("availability", "outOfStock", "lagerstatus").
 STOCK_TOKENS = (
@@ -122,10 +123,9 @@ class ProductBlock:
     def _buy_buttons(self) -> list[tuple[Any, str]]:
         buttons = []
         for element in self.page.tree.xpath(CONTROLS):
-            if not _looks_like_a_control(element):
-                continue
+            # The label first: most links are no buy button, and reading a label is cheap.
             label = _label(element)
-            if not availability.is_buy_label(label):
+            if not availability.is_buy_label(label) or not _looks_like_a_control(element):
                 continue
             if _disabled(element) or not self._readable(element):
                 continue
@@ -211,6 +211,9 @@ def _looks_like_a_control(element: Any) -> bool:
 def _label(element: Any) -> str:
     if element.tag == "input":
         return clean_text(element.get("value") or element.get("aria-label") or "")
+    text = element.text_content()
+    if len(text) > MAX_MESSAGE:  # a block, not a label
+        return ""
     return visible_text(element) or clean_text(element.get("aria-label") or "")
 
 
