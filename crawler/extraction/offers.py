@@ -221,9 +221,11 @@ def _identity(offer: Offer, node: dict[str, Any], syntax: str) -> None:
 
 def _offer_price(item: dict[str, Any], options: ExtractionOptions) -> Money | None:
     currency = first_text(item.get("priceCurrency"))
-    amount = to_decimal(first_text(item.get("price")))
+    written = first_text(item.get("price"))
+    amount = to_decimal(written)
     if amount is None:
-        amount = to_decimal(first_text(item.get("lowPrice")))
+        written = first_text(item.get("lowPrice"))
+        amount = to_decimal(written)
     if amount is None:
         for spec in _price_specs(item):
             if not _spec_kind(spec) and not spec.get("referenceQuantity"):
@@ -234,6 +236,10 @@ def _offer_price(item: dict[str, Any], options: ExtractionOptions) -> Money | No
     if not plausible(amount):
         return None
     assert amount is not None
+    if currency is None and written:
+        # A price written with its sign and no priceCurrency ("$19.95"): the sign says it.
+        shown = parse_price(written, None, options.locale)
+        currency = shown.currency if shown else None
     return Money(amount, (currency or options.currency or "").upper() or None)
 
 
