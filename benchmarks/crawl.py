@@ -4,7 +4,7 @@ Generates a shop (``benchmarks/shop.py``) in memory, serves it on 127.0.0.1 from
 then runs in separate subprocesses, with the same Scrapy settings:
 
   bare       a spider that only follows links (and the sitemap), storing nothing
-  omnicheck  ``checker.crawl.crawl``: the same pages, extracted and stored in SQLite
+  omnicheck  ``checker.crawl``: the same pages, extracted and stored in SQLite
 
 and prints pages/s of both, their ratio, each child's peak memory (VmHWM), and
 the median time ``extract_page`` takes per page on the same pages. ``--memory-check`` crawls a
@@ -213,9 +213,8 @@ def crawl_bare(base: str, settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def crawl_omnicheck(base: str, settings: dict[str, Any]) -> dict[str, Any]:
-    from checker.config import load_config
-    from checker.crawl import crawl
-    from checker.store import Store
+    import checker
+    from crawler.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix="omnicheck-bench-"))
     config = folder / "omnicheck.yml"
@@ -227,7 +226,7 @@ def crawl_omnicheck(base: str, settings: dict[str, Any]) -> dict[str, Any]:
     )
     store = Store(folder / "bench.db")
     started = time.perf_counter()
-    run_id = crawl(load_config(config), store, settings)
+    run_id = checker.crawl(checker.load_config(config), store, settings=settings)
     seconds = time.perf_counter() - started
     pages = store.db.execute("SELECT COUNT(*) FROM pages WHERE run_id = ?", [run_id]).fetchone()
     offers = store.db.execute("SELECT COUNT(*) FROM offers WHERE run_id = ?", [run_id]).fetchone()

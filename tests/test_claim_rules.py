@@ -13,10 +13,10 @@ import pytest
 from checker.engine import check_run
 from checker.rule_types.claim_conflict import ClaimConflict
 from checker.rule_types.missing_in_channel import MissingInChannel
-from checker.store import Store
 from crawler.extraction.claims import extract_claims
 from crawler.extraction.page import TextBlock
 from crawler.items import Offer, PageVisit, ProductAttribute, ServiceClaim
+from crawler.store import Store
 from tests.conftest import run_omnicheck
 
 SHOP = "https://kauppa.example/"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.link import link_offers
+from checker.linking.linker import link_offers
 from crawler.extraction.product_feeds import FeedOptions, read_rows, row_offer
 from crawler.items import Offer
 from tests.conftest import run_omnicheck
@@ -183,7 +183,7 @@ channels:
     assert "merchant: 1 of 2 pages fetched (50%, below 90%)" in result.stdout
     assert "erp: 1 of 1 pages fetched (100%)" in result.stdout
 
-    from checker.store import Store
+    from crawler.store import Store
 
     store = Store(database, create=False)
     offers = {(o["channel"], o["name"]): o for o in store.offers(1)}
@@ -203,7 +203,7 @@ def test_a_feed_ten_times_larger_takes_no_more_memory_to_crawl(tmp_path: Path) -
     """Offers pass through Scrapy a few batches at a time, so the crawl's peak memory stays flat
     (Scrapy's own item queue held up to 150 000 offers per feed before the pipelines ran)."""
     from benchmarks.feeds import crawl_stage
-    from checker.store import Store
+    from crawler.store import Store
 
     *_, small = crawl_stage(tmp_path / "small", 2_000)
     _, database, _, large = crawl_stage(tmp_path / "large", 20_000)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.progress import CrawlProgress
 from crawler.items import Offer, PageVisit
+from crawler.run.progress import CrawlProgress
 from tests.conftest import ROOT
 
 

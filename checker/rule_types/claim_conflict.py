@@ -43,8 +43,8 @@ from decimal import Decimal
 from typing import Any
 
 from checker.findings import Finding, fingerprint
-from checker.link import Product
-from checker.rule_types import Option, RuleType, RunView, product_subject, register
+from checker.linking.linker import Product
+from checker.rule_types.base import Option, RuleType, RunView, product_subject, register
 from crawler.extraction.attributes import default_attribute_vocabulary
 
 MAX_SENTENCES = 3

@@ -25,7 +25,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from checker.link import NameKey, Product, name_key, vocabulary
+from checker.linking.linker import Product
+from checker.linking.names import NameKey, name_key, vocabulary
 from crawler.extraction.campaigns import post_state
 from crawler.extraction.posts import (
     AvailabilityMention,

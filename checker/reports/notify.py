@@ -8,11 +8,12 @@ a run has no new finding and every channel was crawled completely: an alert is w
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import apprise
+from checker.reports.model import Report, subject_label
 
-from checker.reports import Report, subject_label
+if TYPE_CHECKING:
+    import apprise
 
 MAX_LISTED = 10
 
@@ -23,6 +24,8 @@ class NotifyError(Exception):
 
 def notifier(urls: tuple[str, ...] | list[str]) -> apprise.Apprise:
     """An Apprise object for the URLs; raise NotifyError naming the first it does not accept."""
+    import apprise  # only runs that notify pay for loading it
+
     target = apprise.Apprise()
     for url in urls:
         if not target.add(url):

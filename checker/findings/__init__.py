@@ -51,3 +51,15 @@ FINGERPRINT_LENGTH = 16
 def fingerprint(rule: str, kind: str, subject_key: str, channels: list[str]) -> str:
     text = "\x1f".join([rule, kind, subject_key, *channels])
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+# When findings fail a run (``--fail-on``): new ones, any open one, or never.
+FAIL_ON = ("new", "any", "never")
+
+
+def fails(findings: list[dict[str, Any]], fail_on: str) -> bool:
+    """Whether findings fail the ``fail_on`` policy; a waived finding never does."""
+    statuses = {finding["status"] for finding in findings}
+    if fail_on == "any":
+        return bool(statuses & {"new", "persisting"})
+    return fail_on == "new" and "new" in statuses

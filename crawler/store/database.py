@@ -8,13 +8,11 @@ stored as text, never as a float.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,140 +20,20 @@ import sqlite_utils
 
 from crawler.failures import NOT_FAILURES
 from crawler.items import Offer, PageVisit, Post, ProductAttribute, ServiceClaim
+from crawler.store.rows import (
+    as_decimal,
+    attribute_row,
+    claim_row,
+    decode_offer,
+    dumps,
+    insert_sql,
+    json_default,
+    offer_row,
+    page_row,
+)
+from crawler.store.schema import migrate
 
 RUN_STATUSES = ("running", "complete", "incomplete", "aborted")
-# Columns added after a table was first released: databases made before get them on open.
-ADDED_COLUMNS = {
-    "claims": {"condition": "TEXT"},
-    "pages": {"category": "TEXT", "depth": "INTEGER"},
-    "channels": {
-        "excluded": "INTEGER NOT NULL DEFAULT 0",
-        "pending": "INTEGER NOT NULL DEFAULT 0",
-        "planned": "INTEGER NOT NULL DEFAULT 0",
-        "coverage": "REAL",
-        "threshold": "REAL",
-        "failures": "TEXT",
-        "market": "TEXT",
-    },
-}
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    name TEXT,
-    started TEXT NOT NULL,
-    finished TEXT,
-    status TEXT NOT NULL DEFAULT 'running',
-    config_path TEXT,
-    config_hash TEXT,
-    version TEXT,
-    checked TEXT
-);
-CREATE TABLE IF NOT EXISTS channels (
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    channel TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    pages INTEGER NOT NULL DEFAULT 0,
-    failed INTEGER NOT NULL DEFAULT 0,
-    offers INTEGER NOT NULL DEFAULT 0,
-    claims INTEGER NOT NULL DEFAULT 0,
-    complete INTEGER,
-    note TEXT,
-    PRIMARY KEY (run_id, channel)
-);
-CREATE TABLE IF NOT EXISTS pages (
-    id INTEGER PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    channel TEXT NOT NULL,
-    url TEXT NOT NULL,
-    status INTEGER,
-    ok INTEGER NOT NULL,
-    reason TEXT,
-    content_type TEXT,
-    size INTEGER,
-    offers INTEGER NOT NULL DEFAULT 0,
-    claims INTEGER NOT NULL DEFAULT 0,
-    skipped TEXT
-);
-CREATE TABLE IF NOT EXISTS offers (
-    id INTEGER PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    channel TEXT NOT NULL,
-    url TEXT NOT NULL,
-    name TEXT, brand TEXT, sku TEXT, gtin TEXT, mpn TEXT,
-    price TEXT, currency TEXT, regular_price TEXT,
-    price_valid_from TEXT, price_valid_until TEXT,
-    is_from_price INTEGER NOT NULL DEFAULT 0,
-    availability TEXT NOT NULL DEFAULT 'unknown',
-    canonical_url TEXT,
-    variant TEXT, sources TEXT, evidence TEXT, published TEXT
-);
-CREATE TABLE IF NOT EXISTS posts (
-    id INTEGER PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    channel TEXT NOT NULL,
-    url TEXT NOT NULL,
-    text TEXT NOT NULL,
-    published TEXT,
-    valid_from TEXT,
-    valid_until TEXT,
-    campaign TEXT,
-    recency_days INTEGER NOT NULL DEFAULT 14,
-    currency TEXT,
-    locale TEXT
-);
-CREATE TABLE IF NOT EXISTS claims (
-    id TEXT PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    channel TEXT NOT NULL,
-    url TEXT NOT NULL,
-    service TEXT NOT NULL,
-    sentence TEXT NOT NULL,
-    attribute TEXT, low TEXT, high TEXT, unit TEXT,
-    negated INTEGER NOT NULL DEFAULT 0,
-    product TEXT,
-    pages INTEGER NOT NULL DEFAULT 1,
-    condition TEXT
-);
-CREATE TABLE IF NOT EXISTS attributes (
-    id TEXT PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    channel TEXT NOT NULL,
-    url TEXT NOT NULL,
-    attribute TEXT NOT NULL,
-    value TEXT NOT NULL,
-    number TEXT,
-    unit TEXT,
-    source TEXT NOT NULL,
-    evidence TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS links (
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    offer_id INTEGER NOT NULL REFERENCES offers(id),
-    product TEXT NOT NULL,
-    method TEXT NOT NULL,
-    score REAL,
-    PRIMARY KEY (run_id, offer_id)
-);
-CREATE TABLE IF NOT EXISTS findings (
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    fingerprint TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    rule TEXT NOT NULL,
-    severity TEXT NOT NULL,
-    status TEXT NOT NULL,
-    message TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    channels TEXT NOT NULL,
-    data TEXT NOT NULL,
-    PRIMARY KEY (run_id, fingerprint)
-);
-CREATE INDEX IF NOT EXISTS offers_run ON offers(run_id, channel);
-CREATE INDEX IF NOT EXISTS posts_run ON posts(run_id, channel);
-CREATE INDEX IF NOT EXISTS claims_run ON claims(run_id, channel);
-CREATE INDEX IF NOT EXISTS attributes_run ON attributes(run_id, channel, url);
-CREATE INDEX IF NOT EXISTS pages_run ON pages(run_id, channel);
-"""
 
 
 class StoreError(Exception):
@@ -177,8 +55,7 @@ class Store:
             self.db = sqlite_utils.Database(self.path)
             self.db.conn.execute("PRAGMA busy_timeout = 30000")
             self.db.conn.execute("PRAGMA journal_mode = WAL")
-            self.db.conn.executescript(SCHEMA)
-            _add_missing_columns(self.db.conn)
+            migrate(self.db)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not an omnicheck database ({error})") from error
 
@@ -262,37 +139,37 @@ class Store:
         pages, offers, claims, attributes, posts = [], [], [], [], []
         for item in items:
             if isinstance(item, Offer):
-                offers.append(_offer_row(run_id, item))
+                offers.append(offer_row(run_id, item))
             elif isinstance(item, Post):
                 posts.append({"run_id": run_id, **asdict(item)})
             elif isinstance(item, ServiceClaim):
-                claims.append(_claim_row(run_id, item))
+                claims.append(claim_row(run_id, item))
             elif isinstance(item, ProductAttribute):
-                attributes.append(_attribute_row(run_id, item))
+                attributes.append(attribute_row(run_id, item))
             elif isinstance(item, PageVisit):
-                pages.append(_page_row(run_id, item))
+                pages.append(page_row(run_id, item))
         with self.db.conn:
             if pages:
                 self.db.conn.executemany(
-                    _insert("pages", pages[0]), [tuple(p.values()) for p in pages]
+                    insert_sql("pages", pages[0]), [tuple(p.values()) for p in pages]
                 )
             if offers:
                 self.db.conn.executemany(
-                    _insert("offers", offers[0]), [tuple(o.values()) for o in offers]
+                    insert_sql("offers", offers[0]), [tuple(o.values()) for o in offers]
                 )
             if posts:
                 self.db.conn.executemany(
-                    _insert("posts", posts[0]), [tuple(p.values()) for p in posts]
+                    insert_sql("posts", posts[0]), [tuple(p.values()) for p in posts]
                 )
             if claims:
                 self.db.conn.executemany(
-                    _insert("claims", claims[0])
+                    insert_sql("claims", claims[0])
                     + " ON CONFLICT(id) DO UPDATE SET pages = pages + 1",
                     [tuple(c.values()) for c in claims],
                 )
             if attributes:
                 self.db.conn.executemany(
-                    _insert("attributes", attributes[0]) + " ON CONFLICT(id) DO NOTHING",
+                    insert_sql("attributes", attributes[0]) + " ON CONFLICT(id) DO NOTHING",
                     [tuple(a.values()) for a in attributes],
                 )
 
@@ -365,13 +242,13 @@ class Store:
 
     def offers(self, run_id: int) -> list[dict[str, Any]]:
         return [
-            _decode_offer(row)
+            decode_offer(row)
             for row in self.db.query("SELECT * FROM offers WHERE run_id = ? ORDER BY id", [run_id])
         ]
 
     def iter_offers(self, run_id: int) -> Iterator[dict[str, Any]]:
         for row in self.db.query("SELECT * FROM offers WHERE run_id = ? ORDER BY id", [run_id]):
-            yield _decode_offer(row)
+            yield decode_offer(row)
 
     def claims(self, run_id: int) -> list[dict[str, Any]]:
         rows = self.db.query("SELECT * FROM claims WHERE run_id = ? ORDER BY rowid", [run_id])
@@ -379,8 +256,8 @@ class Store:
             {
                 **row,
                 "negated": bool(row["negated"]),
-                "low": _decimal(row["low"]),
-                "high": _decimal(row["high"]),
+                "low": as_decimal(row["low"]),
+                "high": as_decimal(row["high"]),
             }
             for row in rows
         ]
@@ -388,7 +265,7 @@ class Store:
     def attributes(self, run_id: int) -> list[dict[str, Any]]:
         """Product attributes the run's pages state, each with its channel and URL."""
         rows = self.db.query("SELECT * FROM attributes WHERE run_id = ? ORDER BY rowid", [run_id])
-        return [{**row, "number": _decimal(row["number"])} for row in rows]
+        return [{**row, "number": as_decimal(row["number"])} for row in rows]
 
     def posts(self, run_id: int) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM posts WHERE run_id = ? ORDER BY id", [run_id]))
@@ -427,7 +304,7 @@ class Store:
                 dumps(f["subject"]),
                 dumps(f["channels"]),
                 # the rule's own order of channels (e.g. who has it, then who lacks it)
-                json.dumps(f, ensure_ascii=False, default=_json_default),
+                json.dumps(f, ensure_ascii=False, default=json_default),
             )
             for f in findings
         ]
@@ -465,162 +342,3 @@ class Store:
         yield from self.db.query(
             "SELECT run_id, fingerprint, status FROM findings ORDER BY run_id, rowid"
         )
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_default, sort_keys=True)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    raise TypeError(f"cannot store {type(value).__name__}")
-
-
-def _insert(table: str, row: dict[str, Any]) -> str:
-    columns = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _decimal(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-def _offer_row(run_id: int, offer: Offer) -> dict[str, Any]:
-    return {
-        "run_id": run_id,
-        "channel": offer.channel,
-        "url": offer.url,
-        "name": offer.name,
-        "brand": offer.brand,
-        "sku": offer.sku,
-        "gtin": offer.gtin,
-        "mpn": offer.mpn,
-        "price": _text(offer.price),
-        "currency": offer.currency,
-        "regular_price": _text(offer.regular_price),
-        "price_valid_from": offer.price_valid_from,
-        "price_valid_until": offer.price_valid_until,
-        "is_from_price": int(offer.is_from_price),
-        "availability": offer.availability,
-        "canonical_url": offer.canonical_url,
-        "variant": dumps(offer.variant),
-        "sources": dumps(offer.sources),
-        "evidence": dumps(offer.evidence),
-        "published": offer.published,
-    }
-
-
-class OfferRow(dict[str, Any]):
-    """A stored offer. Its JSON columns (variant, sources, evidence) are decoded when first
-    read: a check over 300 000 offers reads them for the few that become findings, and decoding
-    them all up front was a third of the check's memory."""
-
-    __slots__ = ()
-
-    def __getitem__(self, key: str) -> Any:
-        value = super().__getitem__(key)
-        if key in JSON_COLUMNS and (value is None or isinstance(value, str)):
-            value = json.loads(value or "{}")
-            self[key] = value
-        return value
-
-    def get(self, key: str, default: Any = None) -> Any:
-        # dict.get bypasses __getitem__, so it must decode too.
-        return self[key] if key in self else default  # noqa: SIM401
-
-
-JSON_COLUMNS = frozenset({"variant", "sources", "evidence"})
-
-
-def _decode_offer(row: dict[str, Any]) -> OfferRow:
-    offer = OfferRow(row)
-    offer["price"] = _decimal(row["price"])
-    offer["regular_price"] = _decimal(row["regular_price"])
-    offer["is_from_price"] = bool(row["is_from_price"])
-    return offer
-
-
-def claim_id(run_id: int, claim: ServiceClaim) -> str:
-    """Claims with the same wording on many pages (a footer) are one claim."""
-    key = "\x1f".join(
-        [
-            str(run_id),
-            claim.channel,
-            claim.service,
-            " ".join(claim.sentence.lower().split()),
-            str(claim.negated),
-            claim.product or "",
-        ]
-    )
-    return hashlib.sha1(key.encode()).hexdigest()
-
-
-def _claim_row(run_id: int, claim: ServiceClaim) -> dict[str, Any]:
-    return {
-        "id": claim_id(run_id, claim),
-        "run_id": run_id,
-        "channel": claim.channel,
-        "url": claim.url,
-        "service": claim.service,
-        "sentence": claim.sentence,
-        "attribute": claim.attribute,
-        "low": _text(claim.low),
-        "high": _text(claim.high),
-        "unit": claim.unit,
-        "negated": int(claim.negated),
-        "product": claim.product,
-        "condition": claim.condition,
-    }
-
-
-def _attribute_row(run_id: int, attribute: ProductAttribute) -> dict[str, Any]:
-    """One row per page, attribute and value: the same statement read twice is stored once."""
-    key = "\x1f".join(
-        [str(run_id), attribute.channel, attribute.url, attribute.attribute, attribute.value]
-    )
-    return {
-        "id": hashlib.sha1(key.encode()).hexdigest(),
-        "run_id": run_id,
-        "channel": attribute.channel,
-        "url": attribute.url,
-        "attribute": attribute.attribute,
-        "value": attribute.value,
-        "number": _text(attribute.number),
-        "unit": attribute.unit,
-        "source": attribute.source,
-        "evidence": attribute.evidence,
-    }
-
-
-def _add_missing_columns(connection: sqlite3.Connection) -> None:
-    for table, columns in ADDED_COLUMNS.items():
-        have = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
-        for name, kind in columns.items():
-            if name not in have:
-                connection.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
-
-
-def _page_row(run_id: int, page: PageVisit) -> dict[str, Any]:
-    return {
-        "run_id": run_id,
-        "channel": page.channel,
-        "url": page.url,
-        "status": page.status,
-        "ok": int(page.ok),
-        "reason": page.reason,
-        "content_type": page.content_type,
-        "size": page.size,
-        "offers": page.offers,
-        "claims": page.claims,
-        "skipped": dumps(page.skipped) if page.skipped else None,
-        "category": page.category,
-        "depth": page.depth,
-    }

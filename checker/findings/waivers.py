@@ -24,7 +24,8 @@ from typing import Any
 
 import yaml
 
-from checker.config import ConfigError, parse_lines
+from checker.config.errors import ConfigError
+from checker.config.yamlfile import parse_lines
 
 WAIVER_KEYS = {"fingerprint", "reason", "until", "added", "subject"}
 FINGERPRINT = re.compile(r"^[0-9a-f]{6,64}$")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker.store import Store, StoreError
+from crawler.store import Store, StoreError
 
 OPEN = ("new", "persisting")
 DIFF_GROUPS = ("new", "persisting", "waived", "resolved")

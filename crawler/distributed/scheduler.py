@@ -1,26 +1,17 @@
-"""One crawl shared by many worker processes through Redis, on scrapy-redis.
+"""The worker's side of a distributed crawl: scrapy-redis' scheduler with claims.
 
-Each channel's request queue and duplicate filter live in Redis (scrapy-redis' queue
-serialisation and ``RFPDupeFilter``), so every worker fetches different pages and no page twice.
-A worker *claims* a request when it takes it: the request moves from the queue into the worker's
-claims in one atomic step. When the request's callback (or errback) has finished, its items go
-to the crawl's item list and the claim is dropped, again in one atomic step, so a page's items
-reach the store exactly once. A worker that stops beating its heartbeat is dead: its claims go
-back to the queue (``requeue``) and another worker fetches those pages. A worker stays open
-while the crawl is not done, since other workers may still find links; the coordinator
-(``checker.distributed``) sets ``done`` when no queue and no claim is left.
+A worker takes a request by claiming it (``protocol``), runs its callback, and commits the
+callback's items together with the end of the claim. A worker stays open while the crawl is not
+done, since other workers may still find links; the coordinator sets ``done`` when no queue and
+no claim is left.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import asdict, fields, is_dataclass
-from decimal import Decimal
 from typing import Any
 
-import redis
 import scrapy_redis.scheduler
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -31,63 +22,7 @@ from scrapy_redis.queue import Base as RedisQueue
 from twisted.internet import task
 
 from crawler import items as item_types
-
-JOB_KEY = "omnicheck:job"
-
-# Take the oldest request and record it as this worker's claim, in one step; none once the
-# crawl is over.
-CLAIM = """
-if redis.call('EXISTS', KEYS[3]) == 1 then return nil end
-local raw = redis.call('RPOP', KEYS[1])
-if raw then redis.call('HSET', KEYS[2], raw, ARGV[1]) end
-return raw
-"""
-# Queue a request unless its fingerprint was seen (or it must not be filtered) or the crawl is
-# over.
-ENQUEUE = """
-if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-if ARGV[2] == '1' or redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
-  redis.call('LPUSH', KEYS[1], ARGV[3])
-  return 1
-end
-return 0
-"""
-# Store a finished request's items unless its claim was taken back (the worker was presumed
-# dead and the page is queued again): then the items would be stored twice.
-COMMIT = """
-if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 and #ARGV > 1 then
-  redis.call('RPUSH', KEYS[2], unpack(ARGV, 2))
-end
-"""
-# A worker's claims back to the front of the queue.
-REQUEUE = """
-local claimed = redis.call('HKEYS', KEYS[1])
-for _, raw in ipairs(claimed) do redis.call('RPUSH', KEYS[2], raw) end
-redis.call('DEL', KEYS[1])
-return #claimed
-"""
-
-
-class CrawlKeys:
-    """The Redis keys of one distributed crawl."""
-
-    def __init__(self, crawl: str) -> None:
-        self.prefix = f"omnicheck:{crawl}"
-        self.items = f"{self.prefix}:items"
-        self.workers = f"{self.prefix}:workers"
-        self.done = f"{self.prefix}:done"
-
-    def requests(self, channel: str) -> str:
-        return f"{self.prefix}:{channel}:requests"
-
-    def seen(self, channel: str) -> str:
-        return f"{self.prefix}:{channel}:seen"
-
-    def claims(self, channel: str, worker: str) -> str:
-        return f"{self.prefix}:{channel}:claims:{worker}"
-
-    def heartbeat(self, worker: str) -> str:
-        return f"{self.prefix}:worker:{worker}"
+from crawler.distributed.protocol import CLAIM, COMMIT, ENQUEUE, CrawlKeys, encode_item, requeue
 
 
 class FifoRequestQueue(RedisQueue):
@@ -114,14 +49,6 @@ class FifoRequestQueue(RedisQueue):
 
     def clear(self) -> None:
         self.server.delete(self.key)
-
-
-def requeue(server: redis.Redis, keys: CrawlKeys, channels: Iterable[str], worker: str) -> int:
-    """Put a worker's claimed requests back in their queues; how many there were."""
-    return sum(
-        int(server.eval(REQUEUE, 2, keys.claims(channel, worker), keys.requests(channel)))
-        for channel in channels
-    )
 
 
 class DistributedScheduler(scrapy_redis.scheduler.Scheduler):
@@ -241,20 +168,3 @@ def _unwrapped(function: Any) -> Any:
 def _reraise(failure: Any) -> None:
     """The errback of a request that had none: the failure stays a failure."""
     failure.raiseException()
-
-
-def encode_item(item: Any) -> str:
-    """An item as JSON naming its type; money as text, never as a float."""
-    return json.dumps({"type": type(item).__name__, "fields": asdict(item)}, default=str)
-
-
-def decode_item(text: str | bytes) -> Any:
-    data = json.loads(text)
-    cls = getattr(item_types, data["type"], None)
-    if not (isinstance(cls, type) and is_dataclass(cls)):
-        raise ValueError(f"not an omnicheck item type: {data['type']!r}")
-    values = data["fields"]
-    for field in fields(cls):
-        if "Decimal" in str(field.type) and values.get(field.name) is not None:
-            values[field.name] = Decimal(values[field.name])
-    return cls(**values)

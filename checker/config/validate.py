@@ -1,4 +1,4 @@
-"""``omnicheck.yml``: what to crawl and which rules to apply, validated on load.
+"""Reading ``omnicheck.yml``: what to crawl and which rules to apply, validated on load.
 
 Configuration is data: YAML is loaded safely (no tags, no code). Every error names the file, the
 line and the key, and says what was expected, e.g.
@@ -10,14 +10,19 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import cssselect
 import lxml.etree
-import yaml
+
+from checker.config.errors import ConfigError
+from checker.config.model import Channel, Config, LinkSettings
+from checker.config.yamlfile import parse_lines
+from crawler.extraction.product_feeds import FIELDS
+from crawler.run.plan import DEFAULT_COMPLETENESS
+from rules import RULES_DIR, pack_path
 
 KINDS = ("website", "webshop", "social", "feed")
 PAGE_KINDS = ("website", "webshop")
@@ -35,103 +40,6 @@ SELECTOR_KEYS = (
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 LOCALE = re.compile(r"^[a-z]{2}(?:[_-][A-Z]{2})?$")
-# Share of a channel's planned pages that must be fetched for its crawl to count as complete.
-DEFAULT_COMPLETENESS = 0.9
-
-
-class ConfigError(Exception):
-    """A configuration a user must fix; ``str()`` is the one line to show them."""
-
-    def __init__(self, path: str | Path, line: int | None, key: str, message: str) -> None:
-        self.path, self.line, self.key, self.message = str(path), line, key, message
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
-
-
-@dataclass
-class Channel:
-    name: str
-    kind: str
-    start_urls: list[str] = field(default_factory=list)
-    sitemap_urls: list[str] = field(default_factory=list)
-    feeds: list[str] = field(default_factory=list)
-    allow: list[str] = field(default_factory=list)
-    deny: list[str] = field(default_factory=list)
-    allowed_domains: list[str] = field(default_factory=list)
-    selectors: dict[str, str] = field(default_factory=dict)
-    fields: dict[str, str] = field(default_factory=dict)
-    currency: str | None = None
-    locale: str | None = None
-    completeness: float | None = None
-    recency_days: int | None = None
-    market: str | None = None
-
-    def spider_arguments(self, base_dir: Path) -> dict[str, Any]:
-        """The channel as a spider reads it (feed paths resolved against the config's folder)."""
-        from crawler.spiders.base import as_url
-
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "start_urls": self.start_urls,
-            "sitemap_urls": self.sitemap_urls,
-            "feeds": [as_url(location, base_dir) for location in self.feeds],
-            "allow": self.allow,
-            "deny": self.deny,
-            "allowed_domains": self.allowed_domains,
-            "selectors": self.selectors,
-            "fields": self.fields,
-            "currency": self.currency,
-            "locale": self.locale,
-            "recency_days": self.recency_days,
-        }
-
-
-@dataclass
-class LinkSettings:
-    """``links:`` — how sure a name match must be, and the file of a person's corrections."""
-
-    threshold: float = 88.0
-    overrides: Any = None  # checker.linking.overrides.Overrides, read and checked on load
-
-
-@dataclass
-class Config:
-    path: Path
-    name: str
-    channels: list[Channel]
-    currency: str | None = None
-    locale: str | None = None
-    rules: list[str] = field(default_factory=lambda: ["default"])
-    waivers: Path | None = None
-    crawl: dict[str, Any] = field(default_factory=dict)
-    completeness: float = DEFAULT_COMPLETENESS
-    links: LinkSettings = field(default_factory=lambda: LinkSettings())
-    digest: str = ""
-    lines: dict[str, int] = field(default_factory=dict, repr=False)
-
-    @property
-    def base_dir(self) -> Path:
-        return self.path.parent
-
-    def channel(self, name: str) -> Channel:
-        for channel in self.channels:
-            if channel.name == name:
-                return channel
-        known = ", ".join(c.name for c in self.channels)
-        raise ConfigError(self.path, None, "channels", f"no channel named {name!r} (have: {known})")
-
-    def completeness_of(self, name: str) -> float:
-        """The share of planned pages a channel must fetch: its own setting, else the global."""
-        own = self.channel(name).completeness
-        return self.completeness if own is None else own
-
-    def line_of(self, key: str) -> int | None:
-        return self.lines.get(key)
-
-    def located(self, key: str, message: str) -> str:
-        """A message about a key of this file, where it stands ("omnicheck.yml:7: crawl.X: ...")."""
-        return str(ConfigError(self.path, self.line_of(key), key, message))
 
 
 TOP_KEYS = {
@@ -183,52 +91,6 @@ def parse_config(text: str, path: str | Path = "omnicheck.yml") -> Config:
     path = Path(path)
     data, lines = parse_lines(text, path)
     return _Validator(path, lines).config(data, text)
-
-
-class _CheckedLoader(yaml.SafeLoader):
-    """SafeLoader whose values that cannot be built (``until: 2026-13-45``, ``!!int x``) fail
-    as a YAML error at their line, not as a bare ValueError from deep inside PyYAML."""
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, TypeError, OverflowError) as error:
-            tag = node.tag.rsplit(":", 1)[-1]
-            kind = {"timestamp": "date", "int": "number", "float": "number"}.get(tag, tag)
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{node.value!r} is not a valid {kind} ({error})", node.start_mark
-            ) from None
-
-
-def parse_lines(text: str, path: Path) -> tuple[Any, dict[str, int]]:
-    """Safe-load YAML, and the line of every key path ("channels[2].kind") for error messages."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=_CheckedLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        problem = error.problem or str(error)
-        raise ConfigError(path, line, "", f"malformed YAML: {problem}") from None
-    except yaml.YAMLError as error:
-        raise ConfigError(path, None, "", f"malformed YAML: {error}") from None
-    lines: dict[str, int] = {}
-    if node is not None:
-        _record_lines(node, "", lines)
-    return data, lines
-
-
-def _record_lines(node: yaml.Node, prefix: str, lines: dict[str, int]) -> None:
-    lines.setdefault(prefix, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-            lines[key] = key_node.start_mark.line + 1
-            _record_lines(value_node, key, lines)
-            lines[key] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _record_lines(item, f"{prefix}[{index}]", lines)
 
 
 class _Validator:
@@ -327,12 +189,10 @@ class _Validator:
             return LinkSettings(float(threshold))
         if not isinstance(overrides, str) or not overrides.strip():
             raise self.fail("links.overrides", "expected a path to a YAML file, e.g. links.yml")
-        from checker.linking.overrides import load_overrides
-
         path = self.path.parent / overrides
         if not path.is_file():
             raise self.fail("links.overrides", f"{str(path)!r}: no such file")
-        return LinkSettings(float(threshold), load_overrides(path))
+        return LinkSettings(float(threshold), path)
 
     def channel(self, data: Any, key: str) -> Channel:
         if not isinstance(data, dict):
@@ -431,9 +291,6 @@ class _Validator:
     def rule_pack(self, name: str, key: str) -> None:
         """A pack that does not exist is named here, at its line, rather than by the path
         omnicheck looked it up under."""
-        from checker.rulepacks import pack_path
-        from rules import RULES_DIR
-
         if pack_path(name, self.path.parent).is_file():
             return
         shipped = ", ".join(sorted(p.stem for p in RULES_DIR.glob("*.yml")))
@@ -445,8 +302,6 @@ class _Validator:
 
     def feed_fields(self, value: Any, key: str) -> dict[str, str]:
         """``{our field: their column}``; a misspelt field would drop that column unnoticed."""
-        from crawler.extraction.product_feeds import FIELDS
-
         fields = self.mapping(value, key)
         self.unknown_keys(fields, set(FIELDS), key)
         return fields

@@ -1,7 +1,7 @@
 """``omnicheck extract``: what omnicheck reads from one page, for fixing selectors.
 
 Works on a URL (fetched once, with omnicheck's User-Agent) or a local file, with the currency,
-locale and selectors of a configured channel when one is named.
+locale and selectors the caller gives (those of a configured channel, when one is named).
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from checker.config import Config, ConfigError
-from checker.rulepacks import load_services
 from crawler import settings as crawl_settings
 from crawler.extraction import ExtractionOptions, extract_page
-from crawler.extraction.claims import vocabulary_with
+from crawler.extraction.claims import ServiceVocabulary
 
 TIMEOUT = 30
+
+
+class LocationError(Exception):
+    """A page that cannot be fetched or read: the one line to show."""
 
 
 def read_location(location: str) -> tuple[bytes, str, str | None]:
@@ -32,30 +34,20 @@ def read_location(location: str) -> tuple[bytes, str, str | None]:
                 body = response.read(crawl_settings.DOWNLOAD_MAXSIZE)
                 return body, response.geturl(), response.headers.get_content_charset()
         except (urllib.error.URLError, TimeoutError, ValueError) as error:
-            raise ConfigError(location, None, "", f"cannot fetch: {error}") from None
+            raise LocationError(f"{location}: cannot fetch: {error}") from None
     path = Path(location)
     try:
         return path.read_bytes(), path.resolve().as_uri(), None
     except OSError as error:
-        raise ConfigError(location, None, "", f"cannot read: {error.strerror or error}") from None
+        raise LocationError(f"{location}: cannot read: {error.strerror or error}") from None
 
 
 def inspect_location(
-    location: str, config: Config | None = None, channel: str | None = None
+    location: str,
+    options: ExtractionOptions | None = None,
+    vocabulary: ServiceVocabulary | None = None,
 ) -> dict[str, Any]:
-    options = ExtractionOptions()
-    vocabulary = None
-    if config is not None:
-        vocabulary = vocabulary_with(load_services(config.rules, config.base_dir))
-        options = ExtractionOptions(currency=config.currency, locale=config.locale)
-        if channel:
-            configured = config.channel(channel)
-            options = ExtractionOptions(
-                channel=configured.name,
-                currency=configured.currency or config.currency,
-                locale=configured.locale or config.locale,
-                selectors=dict(configured.selectors),
-            )
+    """Everything ``extract_page`` reads from the page at ``location``, as plain data."""
     body, url, encoding = read_location(location)
     result = extract_page(body, url, options, vocabulary=vocabulary, encoding=encoding)
     data = asdict(result)

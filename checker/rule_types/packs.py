@@ -11,20 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from checker.config import ConfigError, parse_lines
+from checker.config.errors import ConfigError
+from checker.config.yamlfile import parse_lines
 from checker.findings import SEVERITIES
 from checker.rule_types import OptionError, RuleType, load_rule_types
 from crawler.extraction.claims import VocabularyError, compile_service
-from rules import RULES_DIR
+from rules import RULES_DIR, pack_path
 
 RULE_KEYS = {"id", "type", "severity", "options", "enabled"}
 PACK_KEYS = {"rules", "services"}
-
-
-def pack_path(name: str, base_dir: Path) -> Path:
-    if name.endswith((".yml", ".yaml")) or "/" in name:
-        return base_dir / name
-    return RULES_DIR / f"{name}.yml"
 
 
 def load_rules(names: list[str], base_dir: Path) -> list[RuleType]:
