@@ -149,6 +149,8 @@ def crawl(
     crawl per process: Scrapy's reactor starts once.
     """
     store = _store(db)
+    for warning in config.warnings:  # e.g. two channels whose folders overlap
+        warnings.warn(warning, OmnicheckWarning, stacklevel=2)
     overrides = dict(settings or {})
     errors = setting_errors(config.crawl, overrides, config.located)
     if errors:

@@ -1,8 +1,9 @@
 """Shared fixtures: real servers on 127.0.0.1, real SQLite files, the CLI as users run it.
 
-Tests that need a program the machine may lack (Chromium, redis-server) skip with the reason on
-a laptop; `.ci/run` sets OMNICHECK_REQUIRE_ALL=1, which turns those skips into failures so CI
-always runs them.
+Tests that need a program the machine may lack (Chromium, redis-server) or the shared corpus of
+real pages (``../shared/corpus``) skip with the reason on a laptop; `.ci/run` sets
+OMNICHECK_REQUIRE_ALL=1, which turns those skips into failures so CI always runs them. Skipped
+corpus tests are counted in one line of the summary: a missing corpus must never pass unseen.
 """
 
 from __future__ import annotations
@@ -23,6 +24,40 @@ from checker.demo import serve
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS_MISSING = f"the shared corpus of real pages is missing ({CORPUS})"
+
+
+def corpus_missing(*values: object) -> object:
+    """The one parameter a corpus-driven test gets when the corpus is absent: it skips (fails
+    under OMNICHECK_REQUIRE_ALL=1) and is counted in the summary."""
+    return pytest.param(*values, marks=pytest.mark.needs_corpus, id="corpus-missing")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_corpus: skips, counted, when the corpus is absent")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("needs_corpus") is None:
+        return
+    if os.environ.get("OMNICHECK_REQUIRE_ALL") == "1":
+        pytest.fail(CORPUS_MISSING)
+    pytest.skip(CORPUS_MISSING)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if CORPUS_MISSING in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_sep(
+            "!",
+            f"{len(skipped)} corpus tests skipped, each standing for a whole set of real pages or"
+            f" price strings: {CORPUS_MISSING}; OMNICHECK_REQUIRE_ALL=1 makes this a failure",
+            yellow=True,
+        )
 
 
 def require_program(name: str) -> str:

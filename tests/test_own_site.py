@@ -17,7 +17,7 @@ from tests.own_site import PRODUCTS, own_site_config, write_own_site
 pytestmark = pytest.mark.slow
 
 
-def run(tmp_path: Path, config: str) -> tuple[dict, Path]:
+def run(tmp_path: Path, config: str) -> tuple[dict, Path, str]:
     (tmp_path / "omnicheck.yml").write_text(config, "utf-8")
     database = tmp_path / "results.db"
     result = run_omnicheck(
@@ -30,7 +30,7 @@ def run(tmp_path: Path, config: str) -> tuple[dict, Path]:
         "json",
     )
     assert result.returncode == 1, result.stderr  # the planted findings are new
-    return json.loads(result.stdout), database
+    return json.loads(result.stdout), database, result.stderr
 
 
 def planted(report: dict) -> dict[tuple[str, str], dict]:
@@ -66,8 +66,9 @@ def test_two_folders_of_one_host_are_two_channels(
     tmp_path: Path, http_server, webshop_start: str
 ) -> None:
     base = http_server(write_own_site(tmp_path / "site"))
-    report, database = run(tmp_path, own_site_config(base, webshop_start))
+    report, database, stderr = run(tmp_path, own_site_config(base, webshop_start))
     assert_both_differences(report, base)
+    assert "warning:" not in stderr  # two folders side by side do not overlap
     channels = {c["channel"]: c for c in report["channels"]}
     assert channels["webshop"]["offers"] == 5 and channels["website"]["offers"] == 5
     assert all(c["complete"] for c in report["channels"])
@@ -80,8 +81,11 @@ def test_a_webshop_at_the_root_leaves_the_website_folder_to_the_website(
     tmp_path: Path, http_server
 ) -> None:
     base = http_server(write_own_site(tmp_path / "site"))
-    report, database = run(tmp_path, own_site_config(base, webshop_start="/"))
+    report, database, stderr = run(tmp_path, own_site_config(base, webshop_start="/"))
     assert_both_differences(report, base)
+    # the overlap is said once, naming both channels
+    [overlap] = [line for line in stderr.splitlines() if line.startswith("warning:")]
+    assert "webshop" in overlap and "website" in overlap
     webshop = {c["channel"]: c for c in report["channels"]}["webshop"]
     left = {
         url: reason
@@ -106,7 +110,7 @@ def test_javascript_website_is_read_with_render_js(tmp_path: Path, http_server) 
 
     # Read as served, the website's product pages are empty shells: each is recorded as such.
     (tmp_path / "plain").mkdir()
-    plain, database = run(tmp_path / "plain", own_site_config(base))
+    plain, database, _ = run(tmp_path / "plain", own_site_config(base))
     shells = {
         url: json.loads(skipped)
         for url, (_, _, skipped) in pages(database, "website").items()
@@ -116,7 +120,7 @@ def test_javascript_website_is_read_with_render_js(tmp_path: Path, http_server) 
     assert {c["channel"]: c for c in plain["channels"]}["website"]["offers"] == 0
 
     (tmp_path / "js").mkdir()
-    report, database = run(tmp_path / "js", own_site_config(base, render_website=True))
+    report, database, _ = run(tmp_path / "js", own_site_config(base, render_website=True))
     assert_both_differences(report, base)
     website = {c["channel"]: c for c in report["channels"]}["website"]
     assert website["offers"] == 5 and website["complete"]

@@ -1,5 +1,5 @@
 """The kinds of value configuration files hold, as pydantic types with our checks and wording:
-a share of pages (0.9 or 90%), an ISO 4217 currency, a locale CLDR knows, a market, a CSS
+a share of pages (0.9 or 90%), an ISO 4217 currency, a locale CLDR (babel) knows, a market, a CSS
 selector or XPath, a regular expression, an http(s) URL, a feed location, a date."""
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import cssselect
 import lxml.etree
 from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
-from babel.numbers import list_currencies
 from pydantic import AfterValidator, BeforeValidator, Field, Strict
 
 from checker.config.problems import Blank, Expect
+from crawler.extraction.prices import currencies
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 FEED_SCHEMES = ("http", "https", "file")
@@ -164,8 +164,9 @@ Market = Annotated[str, BeforeValidator(_market)]
 
 
 def _currency(value: Any) -> str:
-    """A code of ISO 4217 as CLDR lists them: ``EUX`` is three capitals but no currency."""
-    if isinstance(value, str) and value in list_currencies():
+    """A code ISO 4217 lists, as the crawler reads them (rules/vocab/currencies.yml): ``EUX``
+    is three capitals but no currency."""
+    if isinstance(value, str) and value in currencies().codes:
         return value
     raise ValueError(f"{value!r} is not an ISO 4217 code such as EUR or SEK")
 
