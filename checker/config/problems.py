@@ -158,7 +158,7 @@ def _keys_of(annotation: Any) -> list[str]:
 def _resolve(schema: Any, location: Location) -> tuple[Any, Expect | None]:
     """The type of the value at ``location`` (Annotated and Optional taken off) and the last
     Expect said of it."""
-    annotation, expect = _unwrap(schema, None)
+    annotation, expect = _unwrap(schema)
     for part in location:
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             info = annotation.model_fields.get(str(part))
@@ -175,16 +175,18 @@ def _resolve(schema: Any, location: Location) -> tuple[Any, Expect | None]:
             annotation = typing.get_args(annotation)[1]
         else:
             return None, None
-        annotation, expect = _unwrap(annotation, None)
+        annotation, expect = _unwrap(annotation)
     return annotation, expect
 
 
 def plain_type(annotation: Any) -> Any:
     """``annotation`` without Annotated's metadata and without ``| None``."""
-    return _unwrap(annotation, None)[0]
+    return _unwrap(annotation)[0]
 
 
-def _unwrap(annotation: Any, expect: Expect | None) -> tuple[Any, Expect | None]:
+def _unwrap(annotation: Any) -> tuple[Any, Expect | None]:
+    """The plain type, and the last Expect of its Annotated layers (else its class's ``expect``)."""
+    expect: Expect | None = None
     while True:
         if typing.get_origin(annotation) is Annotated:
             found = [item for item in annotation.__metadata__ if isinstance(item, Expect)]
