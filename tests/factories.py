@@ -1,17 +1,48 @@
-"""Small factories that build real stored runs (a real SQLite file) for rule and CLI tests,
-and real checked runs holding given findings (for history and report tests)."""
+"""Small factories that build real files: a configuration (``write_config``), stored runs (a
+real SQLite file) for rule and CLI tests, the findings rules make of one (``findings_of``), and
+checked runs holding given findings (for history and report tests)."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from checker.engine import check_run
 from checker.findings import Finding
 from checker.findings.history import Baseline, mark_statuses, previous_baseline
 from crawler.items import Offer, PageVisit, ServiceClaim
 from crawler.run.process import finish_channels
 from crawler.store import Store
+
+
+def write_config(
+    folder: Path,
+    channels: list[dict[str, Any]],
+    *,
+    name: str = "Shop",
+    currency: str | None = None,
+    locale: str | None = None,
+    crawl: dict[str, Any] | str | None = None,
+) -> Path:
+    """``folder/omnicheck.yml``, one line per key as a person writes it (errors name lines):
+    ``name``, ``currency``, ``locale``, each channel's keys in the order given, then ``crawl``
+    (a mapping, or YAML text written as it is, e.g. ``"  DEPTH_LIMIT: 1e3"``)."""
+    lines = [f"name: {name}"]
+    lines += [f"{key}: {value}" for key, value in (("currency", currency), ("locale", locale))]
+    lines = [line for line in lines if not line.endswith(": None")]
+    lines.append("channels:")
+    for channel in channels:
+        for number, (key, value) in enumerate(channel.items()):
+            lines.append(f"{'  - ' if number == 0 else '    '}{key}: {json.dumps(value)}")
+    if isinstance(crawl, dict):
+        lines += ["crawl:", *(f"  {key}: {json.dumps(value)}" for key, value in crawl.items())]
+    elif crawl is not None:
+        lines += ["crawl:", crawl]
+    path = folder / "omnicheck.yml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def offer(channel: str, name: str, price: str | None, **fields: Any) -> Offer:
@@ -56,6 +87,15 @@ def stored_run(
     store.add_items(run_id, visits + items)
     store.finish_run(run_id, finish_channels(store, run_id))
     return store, run_id
+
+
+def findings_of(
+    path: Path, channels: dict[str, str], items: list[Any], rules: list[Any], **run: Any
+) -> list[dict[str, Any]]:
+    """The findings ``rules`` make of a stored run of these channels and items (as dicts, as a
+    report shows them); ``run`` is passed on to ``stored_run`` (pages, markets)."""
+    store, run_id = stored_run(path, channels, items, **run)
+    return [finding.to_dict() for finding in check_run(store, run_id, rules).findings]
 
 
 CHANNELS = (("webshop", "webshop"), ("website", "website"))

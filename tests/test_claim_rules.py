@@ -10,14 +10,13 @@ from typing import Any
 
 import pytest
 
-from checker.engine import check_run
 from checker.rule_types.claim_conflict import ClaimConflict
 from checker.rule_types.missing_in_channel import MissingInChannel
 from crawler.extraction.claims import extract_claims
 from crawler.extraction.page import TextBlock
-from crawler.items import Offer, PageVisit, ProductAttribute, ServiceClaim
-from crawler.store import Store
+from crawler.items import Offer, ProductAttribute, ServiceClaim
 from tests.conftest import run_omnicheck
+from tests.factories import findings_of
 
 SHOP = "https://kauppa.example/"
 SITE = "https://www.example/"
@@ -33,14 +32,8 @@ def claim(channel: str, service: str, sentence: str, low: str | None = None, **e
 
 
 def run_with(tmp_path: Path, items: list[Any], rules: list[Any]) -> list[dict[str, Any]]:
-    store = Store(tmp_path / "run.db")
-    run_id = store.start_run("t", [("webshop", "webshop"), ("website", "website")])
-    pages = [PageVisit(channel, base) for channel, base in (("webshop", SHOP), ("website", SITE))]
-    store.add_items(run_id, [*pages, *items])
-    store.update_channel_counts(run_id)
-    for channel in ("webshop", "website"):
-        store.set_channel_completeness(run_id, channel, True, "ok")
-    return [finding.to_dict() for finding in check_run(store, run_id, rules).findings]
+    channels = {"webshop": "webshop", "website": "website"}
+    return findings_of(tmp_path / "run.db", channels, items, rules)
 
 
 def test_different_return_periods_are_one_finding_with_both_sentences(tmp_path: Path) -> None:

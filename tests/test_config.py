@@ -136,6 +136,15 @@ def test_valid_config_loads_with_every_key(tmp_path: Path) -> None:
             " this is a feed",
         ),
         (
+            "name: Kauppa\nchannels:\n  - {name: a, kind: social, feeds: [f.xml]}\nname: Toinen\n",
+            "omnicheck.yml:4: name: given twice, on lines 1 and 4; YAML would keep only the last",
+        ),
+        (
+            "channels:\n  - name: a\n    kind: social\n    feeds: [f.xml]\n    kind: feed\n",
+            "omnicheck.yml:5: channels[0].kind: given twice, on lines 3 and 5; YAML would keep"
+            " only the last",
+        ),
+        (
             "name: x\ncurrency: !!int euro\nchannels: []\n",
             "omnicheck.yml:2: malformed YAML: 'euro' is not a valid number "
             "(invalid literal for int() with base 10: 'euro')",
@@ -203,6 +212,161 @@ def test_a_rule_pack_that_cannot_be_read_is_one_line(
     assert result.output.startswith(f"error: {tmp_path / message.split(':', 1)[0]}:")
     assert message.split(":", 1)[1] in result.output
     assert len(result.output.splitlines()) == 1
+
+
+CHANNEL = "channels:\n  - {name: a, kind: social, feeds: [f.xml]}\n"
+
+
+def billion_laughs(levels: int = 9) -> str:
+    """Each level is ten of the one before: 10**9 values once every alias is expanded."""
+    lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels):
+        lines.append(f"lol{level}: &lol{level} [" + ", ".join([f"*lol{level - 1}"] * 10) + "]")
+    return "\n".join(lines) + "\n" + CHANNEL
+
+
+def test_an_alias_bomb_is_refused_at_once_in_little_memory(tmp_path: Path) -> None:
+    """It took 3 GB before any error; now it is counted, not expanded."""
+    import time
+    import tracemalloc
+
+    path = tmp_path / "omnicheck.yml"
+    path.write_text(billion_laughs(), encoding="utf-8")
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert str(error.value) == (
+        f"{path}:5: aliases expand this to more than 100000 values; write it out instead"
+    )
+    assert elapsed < 0.5
+    assert peak < 5_000_000
+    # a few aliases, as people use them, are fine
+    shared = (
+        "channels:\n  - &shop {name: a, kind: social, feeds: [f.xml]}\n  - {<<: *shop, name: b}\n"
+    )
+    assert [channel.name for channel in parse_config(shared).channels] == ["a", "b"]
+
+
+def test_an_alias_of_itself_and_a_file_too_large_are_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config("name: &a [*a]\n" + CHANNEL)
+    assert str(error.value) == "omnicheck.yml:1: an alias refers to a value it is part of"
+    path = tmp_path / "omnicheck.yml"
+    path.write_text(CHANNEL + "# padding\n" * 500_000, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value) == f"{path}: larger than 4 MB, more than a configuration needs"
+
+
+def test_a_rule_pack_is_shipped_or_a_yml_file_in_the_configurations_folder(
+    tmp_path: Path,
+) -> None:
+    """A pack named like ../../../../etc/passwd is refused before any file is opened."""
+    import sys
+
+    folder = tmp_path / "config"
+    (folder / "packs").mkdir(parents=True)
+    (folder / "packs" / "prices.yml").write_text("rules:\n  - {type: price_mismatch}\n", "utf-8")
+    (tmp_path / "outside.yml").write_text("rules: []\n", "utf-8")
+    (folder / "link.yml").symlink_to(tmp_path / "outside.yml")
+    path = folder / "omnicheck.yml"
+    assert parse_config(CHANNEL + "rules: [default, packs/prices.yml]\n", path).rules == [
+        "default",
+        "packs/prices.yml",
+    ]
+    opened: list[str] = []
+    sys.addaudithook(
+        lambda event, arguments: (
+            opened.append(str(arguments[0]))
+            if event == "open" and "passwd" in str(arguments[0])
+            else None
+        )
+    )
+    for name, message in [
+        (
+            "../../../../etc/passwd",
+            "'../../../../etc/passwd' is neither a shipped rule pack (default) nor a file"
+            " (a path ends in .yml or .yaml, relative to omnicheck.yml)",
+        ),
+        (
+            "../outside.yml",
+            "'../outside.yml' is outside the configuration's folder; a rule pack of your own sits"
+            " in that folder or below it",
+        ),
+        ("/etc/passwd.yml", "'/etc/passwd.yml' is outside the configuration's folder"),
+        ("link.yml", "'link.yml' is outside the configuration's folder"),
+    ]:
+        with pytest.raises(ConfigError) as error:
+            parse_config(CHANNEL + f"rules: ['{name}']\n", path)
+        assert str(error.value).startswith(f"{path}:3: rules[0]: {message}")
+    assert opened == []
+
+
+LOCALES = ["fi_FI", "sv_SE", "sv_FI", "en_GB", "en_US", "nb_NO", "nn_NO", "da_DK", "de_DE"]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [(name, name) for name in [*LOCALES, "et_EE", "de_AT", "fi", "sv", "en"]]
+    + [("sv-FI", "sv_FI"), ("fi_fi", "fi_FI"), ("EN_gb", "en_GB")],
+)
+def test_a_locale_cldr_knows_is_read_in_one_spelling(written: str, read: str) -> None:
+    config = parse_config(f"locale: {written}\n" + CHANNEL)
+    assert config.locale == read
+
+
+@pytest.mark.parametrize(
+    ("locale", "hint"),
+    [
+        ("xx_YY", "(see `locale` in README)"),
+        ("fi_SE", "(did you mean 'fi_FI'?)"),
+        ("fi_FL", "(did you mean 'fi_FI'?)"),
+        ("no_NO", "(did you mean 'en_NO' or 'nb_NO' or 'nn_NO'?)"),
+        ("se_SV", "(did you mean 'se_FI' or 'se_NO' or 'se_SE'?)"),
+        ("swedish", "(see `locale` in README)"),
+        ("3", "(see `locale` in README)"),
+    ],
+)
+def test_an_unknown_locale_is_refused_with_the_nearest_known(locale: str, hint: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config(CHANNEL + f"locale: {locale}\n")
+    shown = repr(int(locale)) if locale.isdigit() else repr(locale)
+    assert str(error.value) == (
+        f"omnicheck.yml:3: locale: {shown} is not a locale such as fi_FI, sv_SE or en_GB {hint}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("feed", "problem"),
+    [
+        ("https://kauppa.example.fi/feed.xml", None),
+        ("http://127.0.0.1:8000/feed.csv", None),
+        ("file:///srv/exports/feed.csv", None),
+        ("exports/tuotteet.csv", None),
+        (
+            "ftp://kauppa.example.fi/feed.xml",
+            "'ftp://kauppa.example.fi/feed.xml': a feed is an http(s) or file URL or a path,"
+            " not ftp://",
+        ),
+        (
+            "gopher://x/feed",
+            "'gopher://x/feed': a feed is an http(s) or file URL or a path, not gopher://",
+        ),
+        ("https:///feed.xml", "'https:///feed.xml' is not an http(s) URL"),
+    ],
+)
+def test_feeds_are_http_https_or_file(feed: str, problem: str | None) -> None:
+    text = f"channels:\n  - name: erp\n    kind: feed\n    feeds: ['{feed}']\n"
+    if problem is None:
+        assert parse_config(text).channels[0].feeds == [feed]
+        return
+    with pytest.raises(ConfigError) as error:
+        parse_config(text)
+    assert str(error.value) == f"omnicheck.yml:4: channels[0].feeds[0]: {problem}"
 
 
 def test_channels_know_the_other_page_channels_scopes_and_overlaps_are_warned(

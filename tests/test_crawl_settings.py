@@ -12,22 +12,14 @@ from checker.cli import cli
 from checker.config import load_config
 from crawler.run.process import crawl_settings
 from crawler.run.settings_check import misspelled_setting, setting_errors, setting_warnings
+from tests import factories
 from tests.conftest import run_omnicheck
-
-CONFIG = """name: Shop
-channels:
-  - name: webshop
-    kind: webshop
-    start_urls: ["{base}/index.html"]
-crawl:
-{crawl}
-"""
 
 
 def write_config(folder: Path, crawl: str, base: str = "http://127.0.0.1:9") -> Path:
-    path = folder / "omnicheck.yml"
-    path.write_text(CONFIG.format(base=base, crawl=crawl), encoding="utf-8")
-    return path
+    """A webshop at ``base``; ``crawl`` is YAML as written (its values are what is checked)."""
+    webshop = {"name": "webshop", "kind": "webshop", "start_urls": [f"{base}/index.html"]}
+    return factories.write_config(folder, [webshop], crawl=crawl)
 
 
 @pytest.mark.parametrize(

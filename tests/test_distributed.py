@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,7 +21,8 @@ import pytest
 import redis
 
 from benchmarks.shop import generate_shop, serve_shop
-from tests.conftest import ROOT, require_program, run_omnicheck
+from tests.conftest import ROOT, free_port, require_program, run_omnicheck
+from tests.factories import write_config
 
 pytestmark = pytest.mark.slow
 PRODUCTS = 120
@@ -31,9 +31,7 @@ PRODUCTS = 120
 @pytest.fixture
 def redis_url() -> Iterator[str]:
     program = require_program("redis-server")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [program, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
@@ -51,24 +49,24 @@ def redis_url() -> Iterator[str]:
     server.wait(10)
 
 
-def write_config(folder: Path, base: str, concurrency: int) -> Path:
-    path = folder / "omnicheck.yml"
-    path.write_text(
-        f"""name: Shop
-currency: EUR
-channels:
-  - name: webshop
-    kind: webshop
-    start_urls: ["{base}/"]
-    sitemap_urls: ["{base}/sitemap.xml"]
-crawl:
-  AUTOTHROTTLE_ENABLED: false
-  CONCURRENT_REQUESTS: {concurrency}
-  CONCURRENT_REQUESTS_PER_DOMAIN: {concurrency}
-""",
-        encoding="utf-8",
+def shop_config(folder: Path, base: str, concurrency: int) -> Path:
+    return write_config(
+        folder,
+        [
+            {
+                "name": "webshop",
+                "kind": "webshop",
+                "start_urls": [f"{base}/"],
+                "sitemap_urls": [f"{base}/sitemap.xml"],
+            }
+        ],
+        currency="EUR",
+        crawl={
+            "AUTOTHROTTLE_ENABLED": False,
+            "CONCURRENT_REQUESTS": concurrency,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        },
     )
-    return path
 
 
 def omnicheck(*args: str) -> subprocess.Popen[str]:
@@ -108,7 +106,7 @@ def stored_pages(database: Path) -> int:
 
 def test_two_workers_store_the_same_run_as_one_process(tmp_path: Path, redis_url: str) -> None:
     with serve_shop(PRODUCTS, latency=0.05) as base:
-        config = write_config(tmp_path, base, concurrency=2)
+        config = shop_config(tmp_path, base, concurrency=2)
         single = run_omnicheck("crawl", "-c", str(config), "--db", str(tmp_path / "single.db"))
         assert single.returncode == 0, single.stderr
         workers = [omnicheck("worker", "--redis", redis_url, "--wait", "60") for _ in range(2)]
@@ -130,7 +128,7 @@ def test_two_workers_store_the_same_run_as_one_process(tmp_path: Path, redis_url
 
 def test_the_other_worker_finishes_when_one_is_killed(tmp_path: Path, redis_url: str) -> None:
     with serve_shop(PRODUCTS, latency=0.1) as base:
-        config = write_config(tmp_path, base, concurrency=2)
+        config = shop_config(tmp_path, base, concurrency=2)
         database = tmp_path / "shared.db"
         coordinator = omnicheck(
             "crawl", "-c", str(config), "--db", str(database), "--redis", redis_url,
@@ -162,9 +160,7 @@ def test_worker_without_a_crawl_to_join_says_so(redis_url: str) -> None:
 
 
 def test_unreachable_redis_is_one_line(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     result = run_omnicheck("worker", "--redis", f"redis://127.0.0.1:{port}/0", "--wait", "1")
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: --redis redis://127.0.0.1:{port}/0: cannot use Redis")

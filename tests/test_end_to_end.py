@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_omnicheck
+from tests.factories import write_config
 
 pytestmark = pytest.mark.slow
 
@@ -81,26 +82,23 @@ def serve_channels(http_server, site: Path) -> dict[str, str]:
     return {name: http_server(site / name) for name in ("shop", "brand", "social")}
 
 
-def write_config(path: Path, bases: dict[str, str]) -> None:
-    path.write_text(
-        f"""name: E2E
-currency: EUR
-locale: fi_FI
-channels:
-  - name: shop
-    kind: webshop
-    start_urls: ["{bases["shop"]}/index.html"]
-  - name: brand
-    kind: website
-    start_urls: ["{bases["brand"]}/index.html"]
-    selectors: {{name: h1.name, price: p.price}}
-  - name: some
-    kind: social
-    feeds: ["{bases["social"]}/feed.xml"]
-crawl:
-  AUTOTHROTTLE_ENABLED: false
-""",
-        "utf-8",
+def three_channel_config(folder: Path, bases: dict[str, str]) -> Path:
+    return write_config(
+        folder,
+        [
+            {"name": "shop", "kind": "webshop", "start_urls": [f"{bases['shop']}/index.html"]},
+            {
+                "name": "brand",
+                "kind": "website",
+                "start_urls": [f"{bases['brand']}/index.html"],
+                "selectors": {"name": "h1.name", "price": "p.price"},
+            },
+            {"name": "some", "kind": "social", "feeds": [f"{bases['social']}/feed.xml"]},
+        ],
+        name="E2E",
+        currency="EUR",
+        locale="fi_FI",
+        crawl={"AUTOTHROTTLE_ENABLED": False},
     )
 
 
@@ -109,7 +107,7 @@ def test_run_over_http_reports_the_mismatch_and_the_missing_service(
 ) -> None:
     write_site(tmp_path / "site")
     bases = serve_channels(http_server, tmp_path / "site")
-    write_config(tmp_path / "omnicheck.yml", bases)
+    three_channel_config(tmp_path, bases)
     db = tmp_path / "results.db"
     result = run_omnicheck(
         "run", "--config", str(tmp_path / "omnicheck.yml"), "--db", str(db), "--format", "json"
@@ -189,7 +187,7 @@ def test_demo_reports_the_planted_findings_and_no_traps() -> None:
 def test_unreachable_channel_is_incomplete_and_exits_3(tmp_path: Path, http_server) -> None:
     write_site(tmp_path / "site")
     bases = serve_channels(http_server, tmp_path / "site")
-    write_config(tmp_path / "omnicheck.yml", bases)
+    three_channel_config(tmp_path, bases)
     text = (
         (tmp_path / "omnicheck.yml")
         .read_text("utf-8")

@@ -7,14 +7,14 @@ incomplete, and never report as missing what it could not see (exit code 3, repo
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_omnicheck
+from tests.conftest import free_port, run_omnicheck
+from tests.factories import write_config
 from tests.fault_server import (
     TIMEOUT_SLEEP,
     FaultServer,
@@ -25,6 +25,8 @@ from tests.fault_server import (
     product,
     serve,
 )
+
+SHOP_SETTINGS = {"name": "Vikakauppa", "currency": "EUR", "locale": "fi_FI"}
 
 pytestmark = pytest.mark.slow
 
@@ -108,16 +110,6 @@ def shop(server: FaultServer, base: str) -> None:
     server.route("/shop/elsewhere.html", Reply(body=page("Muualla")))
 
 
-def write_config(path: Path, channels: list[dict[str, object]]) -> Path:
-    lines = ["name: Vikakauppa", "currency: EUR", "locale: fi_FI", "channels:"]
-    for channel in channels:
-        lines.append(f"  - name: {channel['name']}")
-        lines.append(f"    kind: {channel['kind']}")
-        lines.append(f"    start_urls: [{channel['start']}]")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
 def query(database: Path, sql: str, *parameters: object) -> list[tuple]:
     with sqlite3.connect(database) as connection:
         return connection.execute(sql, parameters).fetchall()
@@ -130,11 +122,12 @@ def test_faulty_channel_is_recorded_page_by_page_and_marked_incomplete(tmp_path:
     with serve(server) as base:
         shop(server, base)
         config = write_config(
-            tmp_path / "omnicheck.yml",
+            tmp_path,
             [
-                {"name": "shop", "kind": "webshop", "start": f"{base}/shop/index.html"},
-                {"name": "site", "kind": "website", "start": f"{base}/site/index.html"},
+                {"name": "shop", "kind": "webshop", "start_urls": [f"{base}/shop/index.html"]},
+                {"name": "site", "kind": "website", "start_urls": [f"{base}/site/index.html"]},
             ],
+            **SHOP_SETTINGS,
         )
         database = tmp_path / "faults.db"
         result = run_omnicheck(
@@ -191,12 +184,6 @@ def test_faulty_channel_is_recorded_page_by_page_and_marked_incomplete(tmp_path:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 SERVICES = page(
     "Palvelut",
     "<p>Click &amp; collect: tilaa verkosta ja nouda myymälästä jo samana päivänä.</p>",
@@ -217,11 +204,12 @@ def test_a_channel_that_is_down_yields_no_missing_findings_and_exit_3(
         if webshop == "refusing-connections":
             start = f"http://127.0.0.1:{free_port()}/shop/index.html"
         config = write_config(
-            tmp_path / "omnicheck.yml",
+            tmp_path,
             [
-                {"name": "website", "kind": "website", "start": f"{base}/site/index.html"},
-                {"name": "webshop", "kind": "webshop", "start": start},
+                {"name": "website", "kind": "website", "start_urls": [f"{base}/site/index.html"]},
+                {"name": "webshop", "kind": "webshop", "start_urls": [start]},
             ],
+            **SHOP_SETTINGS,
         )
         output = tmp_path / "findings.json"
         result = run_omnicheck(

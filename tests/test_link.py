@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,9 @@ from checker.linking.identifiers import normalise_identifier
 from checker.linking.linker import link_offers
 from checker.linking.overrides import load_overrides
 from checker.rule_types.packs import load_rules
-from crawler.items import Offer
 from crawler.store import Store
 from rules import RULES_DIR
+from tests import factories
 
 
 def offer(offer_id: int, channel: str, name: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -397,48 +396,21 @@ def test_config_links_errors(links: str, error: str) -> None:
 
 def stored_run(path: Path) -> Store:
     """A run with a webshop and a website that disagree on one product's price."""
-    store = Store(path)
-    run_id = store.start_run("test", [("webshop", "webshop"), ("website", "website")])
-    store.add_items(
-        run_id,
-        [
-            Offer(
-                "webshop",
-                "https://k.fi/1",
-                name="Vaellusreppu 40 L",
-                sku="RA-VR40",
-                gtin="6434012300102",
-                price=Decimal("129.90"),
-                currency="EUR",
-            ),
-            Offer(
-                "website",
-                "https://w.fi/1",
-                name="Vaellusreppu 40L",
-                price=Decimal("119.90"),
-                currency="EUR",
-            ),
-            Offer(
-                "webshop",
-                "https://k.fi/2",
-                name="Vaellusreppu 40 L Pro",
-                sku="RA-VR40P",
-                price=Decimal("159.90"),
-                currency="EUR",
-            ),
-            Offer(
-                "website",
-                "https://w.fi/3",
-                name="Kantokassi Mini 7 L",
-                price=Decimal("49.90"),
-                currency="EUR",
-            ),
-        ],
-    )
-    for channel in ("webshop", "website"):
-        store.set_channel_completeness(run_id, channel, True, "ok")
-    store.finish_run(run_id, "complete")
-    return store
+    stored = factories.offer
+    items = [
+        stored(
+            "webshop",
+            "Vaellusreppu 40 L",
+            "129.90",
+            url="https://k.fi/1",
+            sku="RA-VR40",
+            gtin="6434012300102",
+        ),
+        stored("website", "Vaellusreppu 40L", "119.90", url="https://w.fi/1"),
+        stored("webshop", "Vaellusreppu 40 L Pro", "159.90", url="https://k.fi/2", sku="RA-VR40P"),
+        stored("website", "Kantokassi Mini 7 L", "49.90", url="https://w.fi/3"),
+    ]
+    return factories.stored_run(path, {"webshop": "webshop", "website": "website"}, items)[0]
 
 
 def test_every_finding_shows_how_its_subject_was_linked(tmp_path: Path) -> None:

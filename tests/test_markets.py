@@ -17,7 +17,7 @@ from checker.rule_types.missing_in_channel import MissingInChannel
 from checker.rule_types.price_mismatch import PriceMismatch
 from crawler.items import ServiceClaim
 from crawler.store import Store
-from tests.factories import offer, stored_run
+from tests.factories import findings_of, offer, stored_run
 
 CHANNELS = {
     "shop-fi": "webshop",
@@ -68,8 +68,7 @@ def items(fi_site_price: str = "89.00") -> list[Any]:
 
 
 def check(tmp_path: Path, markets: dict[str, str] | None, stored: list[Any]) -> list[dict]:
-    store, run_id = stored_run(tmp_path / "run.db", CHANNELS, stored, markets=markets)
-    return [f.to_dict() for f in check_run(store, run_id, RULES).findings]
+    return findings_of(tmp_path / "run.db", CHANNELS, stored, RULES, markets=markets)
 
 
 def test_two_markets_each_consistent_give_no_finding(tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def test_nothing_is_sent_when_nothing_is_new(
 
 
 def test_an_unreachable_receiver_is_reported_not_raised(store: Store) -> None:
-    from tests.webdriver import free_port
+    from tests.conftest import free_port
 
     target = notifier([f"json://127.0.0.1:{free_port()}/"])
     assert send_summary(target, build_report(store, 2)) == (

@@ -11,7 +11,7 @@ from checker.rule_types import OptionError, load_rule_types
 from checker.rule_types.missing_in_channel import MissingInChannel
 from checker.rule_types.price_mismatch import PriceMismatch
 from rules import RULES_DIR
-from tests.factories import claim, offer, stored_run
+from tests.factories import claim, findings_of, offer, stored_run
 
 SHOP = {"webshop": "webshop", "website": "website"}
 
@@ -19,8 +19,7 @@ SHOP = {"webshop": "webshop", "website": "website"}
 def findings(
     tmp_path: Path, items: list, rules: list, channels=SHOP, pages=None, db: str = "run.db"
 ) -> list:
-    store, run_id = stored_run(tmp_path / db, channels, items, pages)
-    return [f.to_dict() for f in check_run(store, run_id, rules).findings]
+    return findings_of(tmp_path / db, channels, items, rules, pages=pages)
 
 
 def test_price_mismatch_reports_both_prices_urls_and_evidence(tmp_path: Path) -> None:
@@ -208,19 +207,46 @@ def test_a_rule_pack_entry_of_the_wrong_type_names_its_key(
 
 
 def test_every_rule_type_documents_what_why_example_and_options() -> None:
+    """What, Why and Example are written in the docstring; Options only where they are declared."""
     import sys
+
+    from checker.rule_types.documentation import documentation
 
     for name, rule_type in load_rule_types().items():
         doc = sys.modules[rule_type.__module__].__doc__ or ""
         assert doc.startswith(name), name
+        assert "**Options**" not in doc, name
+        shown = documentation(rule_type)
         for part in ("**What it checks**", "**Why it matters**", "**Example**", "**Options**"):
-            assert part in doc, (name, part)
+            assert part in shown, (name, part)
+        for option, info in rule_type.Options.model_fields.items():
+            assert info.description, (name, option)
+            assert f"- `{option}` (" in shown, (name, option)
 
 
-def test_docs_rules_page_has_a_section_per_rule_type() -> None:
-    rules_page = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text("utf-8")
+def test_docs_rules_page_is_written_from_the_rule_types() -> None:
+    from checker.rule_types.documentation import PAGE, page_as_written
+
+    page = PAGE.read_text("utf-8")
+    assert page == page_as_written(load_rule_types(), page), (
+        "docs/rules.md is out of date: run `python -m checker.rule_types.documentation`"
+    )
     for name in load_rule_types():
-        assert f"\n## {name} — " in rules_page, name
+        assert f"\n## {name} — " in page, name
+
+
+def test_omnicheck_rules_shows_the_declared_options() -> None:
+    from click.testing import CliRunner
+
+    from checker.cli import cli
+
+    result = CliRunner().invoke(cli, ["rules", "stale_campaign"])
+    assert result.exit_code == 0
+    assert result.output.startswith("stale_campaign — a campaign price still shown after")
+    assert "- `grace_days` (number, default 0): days after a campaign's end" in result.output
+    assert "- `channels` (list, optional): only check these channels; all when unset." in (
+        result.output
+    )
 
 
 def test_a_rule_naming_a_channel_or_service_that_does_not_exist_is_said(tmp_path: Path) -> None:

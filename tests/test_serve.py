@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 
 from crawler.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 from tests.factories import checked_run, missing_finding, price_finding
-from tests.webdriver import free_port
 
 pytestmark = pytest.mark.slow
 

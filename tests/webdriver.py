@@ -6,13 +6,14 @@ Enough to open a page in headless Chromium, type, click, choose and read what a 
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from tests.conftest import free_port
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # the W3C element key
 CHROMIUM_ARGS = [
@@ -29,12 +30,6 @@ CHROMIUM_ARGS = [
 
 class WebDriverError(Exception):
     pass
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Browser:

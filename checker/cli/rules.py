@@ -8,6 +8,7 @@ import click
 
 from checker.cli.common import UsageProblem
 from checker.rule_types import load_rule_types
+from checker.rule_types.documentation import documentation
 
 
 @click.command(name="rules")
@@ -34,4 +35,4 @@ def rules_command(rule_type: str | None) -> None:
         return
     if rule_type not in registry:
         raise UsageProblem(f"no rule type {rule_type!r} (have: {', '.join(sorted(registry))})")
-    click.echo((sys.modules[registry[rule_type].__module__].__doc__ or "").strip())
+    click.echo(documentation(registry[rule_type]))

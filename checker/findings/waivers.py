@@ -20,14 +20,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import yaml
+from pydantic import BeforeValidator, Field, model_validator
 
 from checker.config.errors import ConfigError
-from checker.config.yamlfile import parse_lines
+from checker.config.fields import Day, Word, null_is
+from checker.config.problems import Expect, Problem, Schema, validate
+from checker.config.yamlfile import parse_lines, read_text
 
-WAIVER_KEYS = {"fingerprint", "reason", "until", "added", "subject"}
 FINGERPRINT = re.compile(r"^[0-9a-f]{6,64}$")
 HEADER = (
     "# Reviewed omnicheck findings that are intended. A waived finding is reported as `waived`\n"
@@ -42,14 +44,25 @@ class _PlainDumper(yaml.SafeDumper):
         return True
 
 
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 @dataclass(frozen=True)
 class Waiver:
-    fingerprint: str
-    reason: str
-    until: dt.date | None = None
-    added: dt.date | None = None
-    subject: str | None = None
-    line: int | None = None
+    """One entry of the file (validated by ``WaiversFile``; built freely by code)."""
+
+    expect: ClassVar[Expect] = Expect("a mapping with fingerprint and reason")
+
+    fingerprint: Annotated[
+        str,
+        Field(strict=True, pattern=FINGERPRINT.pattern),
+        Expect("a finding's fingerprint, e.g. a25ba2ddd918baf9"),
+    ]
+    reason: Annotated[Word, Expect("text", missing="say why this finding is accepted")]
+    until: Day | None = None
+    added: Day | None = None
+    subject: Annotated[str | None, BeforeValidator(_text_or_none)] = None
 
     def active(self, today: dt.date) -> bool:
         return self.until is None or today <= self.until
@@ -62,13 +75,38 @@ class Waiver:
         }
 
 
+class WaiversFile(Schema):
+    """The file: ``waivers:``, a list of entries, each fingerprint waived once."""
+
+    expect: ClassVar[Expect] = Expect("a mapping with `waivers:`")
+    known_keys: ClassVar[str] = "`waivers:`"
+
+    waivers: Annotated[
+        list[Waiver],
+        null_is(list),
+        Expect("a list of waivers"),
+    ] = []
+
+    @model_validator(mode="after")
+    def _each_fingerprint_once(self) -> WaiversFile:
+        first: dict[str, int] = {}
+        for index, waiver in enumerate(self.waivers):
+            earlier = first.setdefault(waiver.fingerprint, index)
+            if earlier != index:
+                raise Problem(
+                    ("waivers", index, "fingerprint"),
+                    f"{waiver.fingerprint} is already waived by waivers[{earlier}]",
+                )
+        return self
+
+
 def load_waivers(path: Path) -> list[Waiver]:
     """The waivers in ``path`` (none if the file does not exist yet), validated."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         return []
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise ConfigError(path, None, "", f"cannot read: {error}") from None
     return parse_waivers(text, path)
 
@@ -78,69 +116,7 @@ def parse_waivers(text: str, path: Path) -> list[Waiver]:
     data, lines = parse_lines(text, path)
     if data is None:
         return []
-    if not isinstance(data, dict) or not isinstance(data.get("waivers", []), list):
-        raise ConfigError(path, lines.get("waivers"), "waivers", "expected a list of waivers")
-    unknown = set(data) - {"waivers"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise ConfigError(path, lines.get(key), key, "unknown key (expected `waivers:`)")
-    waivers: list[Waiver] = []
-    seen: dict[str, str] = {}
-    for index, entry in enumerate(data.get("waivers") or []):
-        key = f"waivers[{index}]"
-        waiver = _waiver(entry, key, path, lines)
-        if waiver.fingerprint in seen:
-            raise ConfigError(
-                path,
-                waiver.line,
-                f"{key}.fingerprint",
-                f"{waiver.fingerprint} is already waived by {seen[waiver.fingerprint]}",
-            )
-        seen[waiver.fingerprint] = key
-        waivers.append(waiver)
-    return waivers
-
-
-def _waiver(entry: Any, key: str, path: Path, lines: dict[str, int]) -> Waiver:
-    def fail(name: str, message: str) -> ConfigError:
-        full = f"{key}.{name}" if name else key
-        return ConfigError(path, lines.get(full, lines.get(key)), full, message)
-
-    if not isinstance(entry, dict):
-        raise fail("", "expected a mapping with fingerprint and reason")
-    for name in entry:
-        if name not in WAIVER_KEYS:
-            raise fail(str(name), f"unknown key (expected one of {', '.join(sorted(WAIVER_KEYS))})")
-    fingerprint = entry.get("fingerprint")
-    if not isinstance(fingerprint, str) or not FINGERPRINT.match(fingerprint):
-        raise fail("fingerprint", "expected a finding's fingerprint, e.g. a25ba2ddd918baf9")
-    reason = entry.get("reason")
-    if not isinstance(reason, str) or not reason.strip():
-        raise fail("reason", "missing: say why this finding is accepted")
-    subject = entry.get("subject")
-    return Waiver(
-        fingerprint=fingerprint,
-        reason=reason.strip(),
-        until=_date(entry.get("until"), lambda message: fail("until", message)),
-        added=_date(entry.get("added"), lambda message: fail("added", message)),
-        subject=str(subject) if subject is not None else None,
-        line=lines.get(key),
-    )
-
-
-def _date(value: Any, fail: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        raise fail(
-            f"{value.isoformat(sep=' ')!r} has a time of day; expected a date like 2026-01-31"
-        )
-    if value is None or isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise fail(f"{value!r} is not a date like 2026-01-31")
+    return validate(WaiversFile, data, path, lines).waivers
 
 
 def apply_waivers(findings: list[dict[str, Any]], waivers: list[Waiver], today: dt.date) -> None:

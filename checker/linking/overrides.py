@@ -16,16 +16,21 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BeforeValidator, Field, model_validator
 
 from checker.config.errors import ConfigError
-from checker.config.yamlfile import parse_lines
+from checker.config.fields import null_is
+from checker.config.problems import Expect, Problem, Schema, validate
+from checker.config.yamlfile import parse_lines, read_text
 from checker.linking.groups import Groups
 from checker.linking.identifiers import IDENTIFIERS, normalise_identifier, normalise_url
 from checker.linking.names import fold
 
 SELECTOR_FIELDS = (*IDENTIFIERS, "url", "name")
 SECTIONS = ("join", "apart")
+_SECTION = "a list of entries, each a list of two or more offers"
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,20 @@ class Overrides:
         return unmatched
 
 
+def _text(value: Any) -> Any:
+    """An identifier as text: YAML reads an unquoted GTIN or SKU of digits as a number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("expected a non-empty text value")
+    return value
+
+
+_Value = Annotated[
+    str, BeforeValidator(_text), Field(strict=True), Expect("a non-empty text value")
+]
+
+
 def _name(value: Any) -> str | None:
     if not value:
         return None
@@ -106,72 +125,74 @@ class _SelectorIndex:
         return [i for i in found if selector.channel in (None, self.channels[i])]
 
 
+class _SelectorEntry(Schema):
+    """``{channel: webshop, sku: AB-1}``: a channel (or none: any) and exactly one field."""
+
+    expect: ClassVar[Expect] = Expect("a mapping such as {channel: webshop, sku: AB-1}")
+    known_keys: ClassVar[str] = f"channel and one of {', '.join(SELECTOR_FIELDS)}"
+
+    channel: Annotated[str | None, Field(strict=True), Expect("a channel name")] = None
+    gtin: _Value | None = None
+    sku: _Value | None = None
+    mpn: _Value | None = None
+    url: _Value | None = None
+    name: _Value | None = None
+
+    @model_validator(mode="after")
+    def _one_field(self) -> _SelectorEntry:
+        given = [name for name in SELECTOR_FIELDS if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise Problem(
+                (),
+                f"expected exactly one of {', '.join(SELECTOR_FIELDS)}, got "
+                f"{', '.join(given) or 'none'}",
+            )
+        value = getattr(self, given[0])
+        if not _SelectorIndex._values(given[0], {given[0]: value}):
+            raise Problem(given[0], f"{value!r} is not a usable {given[0]}")
+        return self
+
+    def selector(self, line: int | None) -> Selector:
+        field = next(name for name in SELECTOR_FIELDS if getattr(self, name) is not None)
+        return Selector(field, getattr(self, field), self.channel, line)
+
+
+_Entry = Annotated[
+    list[_SelectorEntry],
+    Field(min_length=2),
+    Expect(
+        "a list of two or more offers, e.g. "
+        "[{channel: webshop, sku: AB-1}, {channel: website, name: Reppu}]"
+    ),
+]
+
+
+class _OverridesFile(Schema):
+    expect: ClassVar[Expect] = Expect("a mapping with join: and/or apart: lists")
+    known_keys: ClassVar[str] = "join or apart"
+
+    join: Annotated[list[_Entry], null_is(list), Expect(_SECTION)] = []
+    apart: Annotated[list[_Entry], null_is(list), Expect(_SECTION)] = []
+
+
 def load_overrides(path: Path) -> Overrides:
     """Read and validate a link override file; ConfigError names file, line and key."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, "cannot read link overrides")
     except OSError as error:
         reason = "no such file" if isinstance(error, FileNotFoundError) else str(error)
         raise ConfigError(path, None, "", f"cannot read link overrides: {reason}") from None
-    except UnicodeDecodeError as error:
-        raise ConfigError(
-            path, None, "", f"cannot read link overrides: {error} (save it as UTF-8)"
-        ) from None
     data, lines = parse_lines(text, path)
     overrides = Overrides(path)
     if data is None:
         return overrides
-
-    def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(path, lines.get(key), key, message)
-
-    if not isinstance(data, dict):
-        raise fail("", "expected a mapping with join: and/or apart: lists")
-    for section in data:
-        if section not in SECTIONS:
-            raise fail(str(section), "unknown key (expected join or apart)")
+    read = validate(_OverridesFile, data, path, lines)
     for section in SECTIONS:
-        entries = data.get(section) or []
-        if not isinstance(entries, list):
-            raise fail(section, "expected a list of entries, each a list of two or more offers")
-        for number, entry in enumerate(entries):
-            key = f"{section}[{number}]"
-            if not isinstance(entry, list) or len(entry) < 2:
-                raise fail(
-                    key,
-                    "expected a list of two or more offers, e.g. "
-                    "[{channel: webshop, sku: AB-1}, {channel: website, name: Reppu}]",
-                )
+        for number, entry in enumerate(getattr(read, section)):
             getattr(overrides, section).append(
                 [
-                    _selector(item, f"{key}[{i}]", lines.get(f"{key}[{i}]"), fail)
-                    for i, item in enumerate(entry)
+                    item.selector(lines.get(f"{section}[{number}][{position}]"))
+                    for position, item in enumerate(entry)
                 ]
             )
     return overrides
-
-
-def _selector(item: Any, key: str, line: int | None, fail: Any) -> Selector:
-    if not isinstance(item, dict):
-        raise fail(key, f"expected a mapping such as {{channel: webshop, sku: AB-1}}, got {item!r}")
-    for name in item:
-        if name != "channel" and name not in SELECTOR_FIELDS:
-            raise fail(
-                f"{key}.{name}",
-                f"unknown key (expected channel and one of {', '.join(SELECTOR_FIELDS)})",
-            )
-    fields = [name for name in SELECTOR_FIELDS if name in item]
-    if len(fields) != 1:
-        raise fail(
-            key,
-            f"expected exactly one of {', '.join(SELECTOR_FIELDS)}, got "
-            f"{', '.join(fields) or 'none'}",
-        )
-    value, channel = item[fields[0]], item.get("channel")
-    if not isinstance(value, str | int) or not str(value).strip():
-        raise fail(f"{key}.{fields[0]}", "expected a non-empty text value")
-    if channel is not None and not isinstance(channel, str):
-        raise fail(f"{key}.channel", "expected a channel name")
-    if not _SelectorIndex._values(fields[0], {fields[0]: str(value)}):
-        raise fail(f"{key}.{fields[0]}", f"{value!r} is not a usable {fields[0]}")
-    return Selector(fields[0], str(value), channel, line)

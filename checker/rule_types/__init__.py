@@ -1,7 +1,8 @@
 """Rule types: one module per kind of disagreement, registered by name.
 
 ``base`` holds what they share and the registry; ``packs`` reads the YAML rule packs that
-instantiate them; every other module here is one rule type that registers itself.
+instantiate them; ``documentation`` writes each type's documentation (docs/rules.md); every
+other module here is one rule type that registers itself.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import pkgutil
 
 from checker.rule_types.base import (
     REGISTRY,
-    Option,
     OptionError,
+    RuleOptions,
     RuleType,
     RunView,
     product_name,
@@ -20,7 +21,7 @@ from checker.rule_types.base import (
     register,
 )
 
-NOT_RULE_TYPES = {"base", "packs"}
+NOT_RULE_TYPES = {"base", "documentation", "packs"}
 
 
 def load_rule_types() -> dict[str, type[RuleType]]:
@@ -33,8 +34,8 @@ def load_rule_types() -> dict[str, type[RuleType]]:
 
 __all__ = [
     "REGISTRY",
-    "Option",
     "OptionError",
+    "RuleOptions",
     "RuleType",
     "RunView",
     "load_rule_types",

@@ -14,9 +14,6 @@ out in Sweden is no contradiction of in stock in Finland).
 **Example**: instagram posts "Makuupussi Talvi -15 on taas saatavilla!" on Monday, the webshop's
 JSON-LD says `OutOfStock` → one `availability_mismatch` finding with both channels, the post's
 sentence and the webshop's URL.
-
-**Options**:
-- `channels` (list, default all): only compare these channels.
 """
 
 from __future__ import annotations
@@ -24,10 +21,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import Field
+
 from checker.findings import Finding
 from checker.linking.linker import Product
 from checker.rule_types.base import (
-    Option,
+    Names,
+    RuleOptions,
     RuleType,
     RunView,
     product_name,
@@ -48,7 +48,9 @@ LABELS = {
 class AvailabilityMismatch(RuleType):
     name = "availability_mismatch"
     kind = "availability_mismatch"
-    options = (Option("channels", list, None, "channels to compare (default: all)"),)
+
+    class Options(RuleOptions):
+        channels: Names = Field(None, description="only compare these channels; all when unset.")
 
     def check(self, view: RunView) -> Iterator[Finding]:
         for product in view.products:

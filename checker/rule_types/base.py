@@ -1,21 +1,25 @@
 """What every rule type is made of: the run it reads (``RunView``), its declared options, the
 base class, and the registry that refuses two types of one name.
 
-A rule type declares its options and checks them when a rule pack instantiates it; its docstring
-has four parts (What it checks, Why it matters, Example, Options) that ``omnicheck rules`` prints.
+A rule type declares its options once, as a pydantic model (``Options``), which checks them when a
+rule pack instantiates it; its docstring has three parts (What it checks, Why it matters,
+Example) that ``omnicheck rules`` prints with a fourth, Options, written from that model.
 Rules read the linked run and return findings: they never print, write files or use the network.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
+from pydantic import Strict, ValidationError
+
+from checker.config.model import KINDS
+from checker.config.problems import Expect, Problem, Schema, first_problem, key_path
 from checker.findings import Finding
 from checker.linking.linker import Product
 from checker.linking.mentions import Mention, run_day
@@ -74,51 +78,42 @@ class RunView:
         return not mine or not theirs or bool(mine & theirs)
 
 
-@dataclass(frozen=True)
-class Option:
-    name: str
-    kind: type | tuple[type, ...]
-    default: Any
-    help: str
-    choices: tuple[Any, ...] | None = None
+class RuleOptions(Schema):
+    """A rule type's options: one field each, with its type, default and ``description`` (the
+    one declaration ``omnicheck rules`` and docs/rules.md show)."""
 
 
-class OptionError(ValueError):
-    def __init__(self, key: str, message: str) -> None:
-        self.key = key
-        super().__init__(message)
+# What most options name: channels, services or attributes of this configuration, or kinds
+Names = Annotated[list[Annotated[str, Strict()]] | None, Expect("a list of names")]
+Kinds = Annotated[list[Literal[KINDS]], Expect(f"a list of channel kinds ({', '.join(KINDS)})")]  # type: ignore[valid-type]
+
+
+class OptionError(Problem):
+    """An option a rule pack (or code) gives that the rule type does not take; ``key`` names it."""
+
+    @property
+    def key(self) -> str:
+        return key_path(self.location)
 
 
 class RuleType:
-    """Base of all rule types. Subclasses set ``name``, ``kind``, ``options`` and ``check``."""
+    """Base of all rule types. Subclasses set ``name``, ``kind``, ``Options`` and ``check``."""
 
     name: ClassVar[str]
     kind: ClassVar[str]
-    options: ClassVar[tuple[Option, ...]] = ()
+    Options: ClassVar[type[RuleOptions]] = RuleOptions
 
     def __init__(self, rule_id: str, severity: str = "medium", **options: Any) -> None:
         self.rule_id = rule_id
         self.severity = severity
         # (file, line, key) of each option, set by the rule pack that wrote it
         self.origins: dict[str, tuple[Any, int | None, str]] = {}
-        known = {option.name: option for option in self.options}
-        for key in options:
-            if key not in known:
-                expected = ", ".join(known) or "none"
-                raise OptionError(key, f"unknown option for {self.name} (options: {expected})")
-        self.settings: dict[str, Any] = {}
-        for option in self.options:
-            value = options.get(option.name, option.default)
-            if value is not None and not isinstance(value, option.kind):
-                raise OptionError(option.name, f"expected {_kind_name(option.kind)}, got {value!r}")
-            if _is_number_option(option) and value is not None and not _amount(value):
-                # true is an int to Python, .nan and -1 are floats: none is a tolerance
-                raise OptionError(option.name, f"expected a number of 0 or more, got {value!r}")
-            if option.choices and value not in option.choices and value is not None:
-                raise OptionError(
-                    option.name, f"{value!r} is not one of {', '.join(map(str, option.choices))}"
-                )
-            self.settings[option.name] = value
+        try:
+            validated = self.Options.model_validate(options)
+        except ValidationError as error:
+            unknown = f"unknown option for {self.name}"
+            raise OptionError(*first_problem(self.Options, error, unknown)) from None
+        self.settings: dict[str, Any] = dict(validated)
 
     def check(self, view: RunView) -> Iterator[Finding]:
         raise NotImplementedError
@@ -150,19 +145,3 @@ def register(rule_type: type[RuleType]) -> type[RuleType]:
         raise ValueError(f"rule type {rule_type.name!r} is registered twice")
     REGISTRY[rule_type.name] = rule_type
     return rule_type
-
-
-def _is_number_option(option: Option) -> bool:
-    kinds = option.kind if isinstance(option.kind, tuple) else (option.kind,)
-    return bool(kinds) and set(kinds) <= {int, float}
-
-
-def _amount(value: Any) -> bool:
-    """A finite number of 0 or more (not true/false)."""
-    return not isinstance(value, bool) and math.isfinite(value) and value >= 0
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {int: "a number", float: "a number", str: "text", list: "a list", bool: "true/false"}
-    return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))

@@ -26,13 +26,6 @@ says "Toimitamme tilaukset 2–5 arkipäivässä." → one `claim_conflict` find
 `delivery_time` with both values (1–3 days, 2–5 days), both URLs and both sentences. Vaellusreppu
 40 L: webshop spec table "Paino | 1,2 kg", website "Paino: 1 450 g" → one finding for the
 product's weight (1200 g vs 1450 g); "Sadesuojan paino 120 g" is the rain cover's, not compared.
-
-**Options**:
-- `channels` (list, default all): only compare these channels.
-- `services` (list, default all): service ids to compare; `[]` compares none.
-- `attributes` (list, default all): product attribute ids to compare; `[]` compares none.
-- `relative_tolerance` (number, default 5): difference in percent of the smaller value that still
-  counts as equal for measured product attributes.
 """
 
 from __future__ import annotations
@@ -42,9 +35,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from pydantic import Field
+
+from checker.config.fields import Amount
 from checker.findings import Finding, fingerprint
 from checker.linking.linker import Product
-from checker.rule_types.base import Option, RuleType, RunView, product_subject, register
+from checker.rule_types.base import Names, RuleOptions, RuleType, RunView, product_subject, register
 from crawler.extraction.attributes import default_attribute_vocabulary
 
 MAX_SENTENCES = 3
@@ -54,17 +50,21 @@ MAX_SENTENCES = 3
 class ClaimConflict(RuleType):
     name = "claim_conflict"
     kind = "claim_conflict"
-    options = (
-        Option("channels", list, None, "channels to compare (default: all)"),
-        Option("services", list, None, "service ids to compare (default: all)"),
-        Option("attributes", list, None, "product attribute ids to compare (default: all)"),
-        Option(
-            "relative_tolerance",
-            (int, float),
+
+    class Options(RuleOptions):
+        channels: Names = Field(None, description="only compare these channels; all when unset.")
+        services: Names = Field(
+            None, description="service ids to compare; all when unset, `[]` compares none."
+        )
+        attributes: Names = Field(
+            None,
+            description="product attribute ids to compare; all when unset, `[]` compares none.",
+        )
+        relative_tolerance: Amount = Field(
             5,
-            "difference in percent still counted as equal for product attributes",
-        ),
-    )
+            description="difference in percent of the smaller value that still counts as equal"
+            " for measured product attributes.",
+        )
 
     def check(self, view: RunView) -> Iterator[Finding]:
         yield from self._service_conflicts(view)

@@ -15,13 +15,6 @@ a service customers cannot find where they buy, or a promise the company no long
 **Example**: the website says "Click & collect: tilaa verkosta ja nouda myymälästä", the webshop
 never mentions collecting from a store on any of its 12 crawled pages → one finding for
 `click_and_collect` with the website's sentence and URL as evidence and the webshop as missing.
-
-**Options**:
-- `channels` (list, default none): the channels that must all describe a service. When not set,
-  every channel whose kind is in `kinds`.
-- `kinds` (list, default [website, webshop]): channel kinds required when `channels` is not set.
-  Social channels are not required by default: a feed does not repeat every service.
-- `services` (list, default all): only these service ids.
 """
 
 from __future__ import annotations
@@ -30,21 +23,29 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import Field
+
 from checker.findings import Finding
-from checker.rule_types.base import Option, RuleType, RunView, register
+from checker.rule_types.base import Kinds, Names, RuleOptions, RuleType, RunView, register
 
 
 @register
 class MissingInChannel(RuleType):
     name = "missing_in_channel"
     kind = "missing_in_channel"
-    options = (
-        Option("channels", list, None, "channels that must all describe each service"),
-        Option(
-            "kinds", list, ["website", "webshop"], "channel kinds required when channels is unset"
-        ),
-        Option("services", list, None, "service ids to check (default: all)"),
-    )
+
+    class Options(RuleOptions):
+        channels: Names = Field(
+            None,
+            description="the channels that must all describe a service. When unset, every"
+            " channel whose kind is in `kinds`.",
+        )
+        kinds: Kinds = Field(
+            ["website", "webshop"],
+            description="channel kinds required when `channels` is unset. Social channels are"
+            " not required by default: a feed does not repeat every service.",
+        )
+        services: Names = Field(None, description="only these service ids; all when unset.")
 
     def check(self, view: RunView) -> Iterator[Finding]:
         required = self.settings["channels"] or [

@@ -9,24 +9,86 @@ rules compare them. Errors name the pack file, line and key like configuration e
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from checker.config.errors import ConfigError
-from checker.config.yamlfile import parse_lines
+from checker.config.fields import Flag, null_is
+from checker.config.problems import Expect, Problem, Schema, validate
+from checker.config.yamlfile import parse_lines, read_text
 from checker.findings import SEVERITIES
 from checker.rule_types import OptionError, RuleType, load_rule_types
 from crawler.extraction.claims import VocabularyError, compile_service
-from rules import RULES_DIR, pack_path
+from rules import pack_path, shipped_packs
 
-RULE_KEYS = {"id", "type", "severity", "options", "enabled"}
-PACK_KEYS = {"rules", "services"}
+
+class RuleEntry(Schema):
+    """``rules[]``: a rule type instantiated with an id, a severity and options."""
+
+    expect: ClassVar[Expect] = Expect("a mapping with id and type")
+
+    id: Annotated[str | None, Field(strict=True), Expect("text such as price-parity")] = None
+    type: Annotated[str, Field(strict=True), Expect("a rule type (see `omnicheck rules`)")]
+    severity: Annotated[
+        Literal[SEVERITIES],  # type: ignore[valid-type]
+        Expect(f"one of {', '.join(SEVERITIES)}"),
+    ] = "medium"
+    options: Annotated[
+        dict[str, Any],
+        null_is(dict),
+        Expect("a mapping of option names to values"),
+    ] = {}
+    enabled: Flag = True
+
+    _rule: RuleType | None = PrivateAttr(default=None)
+
+    @field_validator("type")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        registry = load_rule_types()
+        if value not in registry:
+            raise ValueError(f"{value!r} is not one of {', '.join(sorted(registry))}")
+        return value
+
+    @model_validator(mode="after")
+    def _instantiated(self) -> RuleEntry:
+        """The rule, its options checked by its type; a disabled rule is not made."""
+        if self.enabled:
+            try:
+                self._rule = load_rule_types()[self.type](
+                    self.id or self.type, self.severity, **self.options
+                )
+            except OptionError as error:
+                raise Problem(("options", *error.location), error.message) from None
+        return self
+
+
+class RulePack(Schema):
+    """A rule pack file: ``rules:``, ``services:`` or both."""
+
+    expect: ClassVar[Expect] = Expect("a mapping with `rules:` and/or `services:`")
+
+    rules: Annotated[
+        list[RuleEntry],
+        null_is(list),
+        Expect("a list of rules under `rules:`"),
+    ] = []
+    services: Annotated[dict[str, Any], null_is(dict), Expect("a mapping of service ids")] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_empty(cls, data: Any) -> Any:
+        if not data:  # other keys than these two are reported as unknown
+            raise Problem("rules", "missing: a list of rules under `rules:` (or `services:`)")
+        return data
 
 
 def load_rules(names: list[str], base_dir: Path) -> list[RuleType]:
     """Every enabled rule of the named packs; a later rule with the same id replaces an earlier."""
     rules: dict[str, RuleType] = {}
     for name in names:
-        for rule in load_pack(pack_path(name, base_dir)):
+        for rule in load_pack(_pack_path(name, base_dir)):
             rules[rule.rule_id] = rule
     return list(rules.values())
 
@@ -35,14 +97,9 @@ def load_services(names: list[str], base_dir: Path) -> dict[str, Any]:
     """The services the named packs add (``{id: definition}``), each checked like a rule."""
     services: dict[str, Any] = {}
     for name in names:
-        path = pack_path(name, base_dir)
-        data, lines = _read_pack(path)
-        definitions = data.get("services") or {}
-        if not isinstance(definitions, dict):
-            raise ConfigError(
-                path, lines.get("services"), "services", "expected a mapping of service ids"
-            )
-        for service_id, definition in definitions.items():
+        path = _pack_path(name, base_dir)
+        pack, lines = _read_pack(path)
+        for service_id, definition in pack.services.items():
             try:
                 compile_service(str(service_id), definition)
             except VocabularyError as error:
@@ -52,97 +109,44 @@ def load_services(names: list[str], base_dir: Path) -> dict[str, Any]:
     return services
 
 
-def _read_pack(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+def _pack_path(name: str, base_dir: Path) -> Path:
+    """The file of a pack the configuration names (checked there, so this is for callers of
+    the API who name packs themselves)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ConfigError(path, None, "", f"cannot read: {error} (save it as UTF-8)") from None
+        path = pack_path(name, base_dir)
+    except ValueError as error:
+        raise ConfigError(base_dir, None, "rules", str(error)) from None
+    if path is None:
+        raise ConfigError(base_dir, None, "rules", f"{name!r} is no rule pack name or path")
+    return path
+
+
+def _read_pack(path: Path) -> tuple[RulePack, dict[str, int]]:
+    try:
+        text = read_text(path)
     except OSError:
-        shipped = ", ".join(sorted(p.stem for p in RULES_DIR.glob("*.yml")))
+        shipped = ", ".join(shipped_packs())
         raise ConfigError(path, None, "", f"no such rule pack (shipped packs: {shipped})") from None
     data, lines = parse_lines(text, path)
-    if not isinstance(data, dict) or not (
-        isinstance(data.get("rules"), list) or "services" in data
-    ):
-        raise ConfigError(
-            path, lines.get("rules"), "rules", "expected a list of rules under `rules:`"
-        )
-    for unknown in set(data) - PACK_KEYS:
-        raise ConfigError(
-            path,
-            lines.get(unknown),
-            unknown,
-            f"unknown key (expected one of {', '.join(sorted(PACK_KEYS))})",
-        )
-    return data, lines
+    return validate(RulePack, data, path, lines), lines
 
 
 def load_pack(path: Path) -> list[RuleType]:
-    data, lines = _read_pack(path)
-    registry = load_rule_types()
+    pack, lines = _read_pack(path)
     rules = []
-    for index, item in enumerate(data.get("rules") or []):
-        key = f"rules[{index}]"
-        line = lines.get(key)
-        if not isinstance(item, dict):
-            raise ConfigError(path, line, key, "expected a mapping with id and type")
-        for unknown in set(item) - RULE_KEYS:
-            raise ConfigError(
-                path,
-                lines.get(f"{key}.{unknown}", line),
-                f"{key}.{unknown}",
-                f"unknown key (expected one of {', '.join(sorted(RULE_KEYS))})",
-            )
-        if item.get("type") not in registry:
-            raise ConfigError(
-                path,
-                lines.get(f"{key}.type", line),
-                f"{key}.type",
-                f"{item.get('type')!r} is not one of {', '.join(sorted(registry))}",
-            )
-        rule_id = item.get("id") or item["type"]
-        if not isinstance(rule_id, str):
-            raise ConfigError(
-                path,
-                lines.get(f"{key}.id", line),
-                f"{key}.id",
-                f"expected text such as price-parity, got {rule_id!r}",
-            )
-        if not isinstance(item.get("enabled", True), bool):
-            raise ConfigError(
-                path,
-                lines.get(f"{key}.enabled", line),
-                f"{key}.enabled",
-                f"expected true or false, got {item['enabled']!r}",
-            )
-        severity = item.get("severity", "medium")
-        if severity not in SEVERITIES:
-            raise ConfigError(
-                path,
-                lines.get(f"{key}.severity", line),
-                f"{key}.severity",
-                f"{severity!r} is not one of {', '.join(SEVERITIES)}",
-            )
-        options: Any = item.get("options") or {}
-        if not isinstance(options, dict):
-            raise ConfigError(
-                path,
-                lines.get(f"{key}.options", line),
-                f"{key}.options",
-                "expected a mapping of option names to values",
-            )
-        if item.get("enabled", True) is False:
+    for index, entry in enumerate(pack.rules):
+        if entry._rule is None:
             continue
-        try:
-            rule = registry[item["type"]](str(rule_id), severity, **options)
-        except OptionError as error:
-            option_key = f"{key}.options.{error.key}"
-            raise ConfigError(path, lines.get(option_key, line), option_key, str(error)) from None
-        rule.origins = {
-            name: (path, lines.get(f"{key}.options.{name}", line), f"{key}.options.{name}")
-            for name in options
+        key = f"rules[{index}]"
+        entry._rule.origins = {
+            name: (
+                path,
+                lines.get(f"{key}.options.{name}", lines.get(key)),
+                f"{key}.options.{name}",
+            )
+            for name in entry.options
         }
-        rules.append(rule)
+        rules.append(entry._rule)
     return rules
 
 

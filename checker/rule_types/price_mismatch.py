@@ -10,15 +10,6 @@ webshop loses trust, and in many markets the advertised price is binding.
 **Example**: webshop shows "Vaellusreppu 40 L" at 129,90 EUR (JSON-LD), website at 119,90 EUR
 (selector `.hinta`) → one `price_mismatch` finding naming both channels, both prices, both URLs
 and the evidence; "89 €" on one channel and "89,00 €" on another is the same price and no finding.
-
-**Options**:
-- `tolerance` (number, default 0.01): absolute difference in currency units that still counts as
-  equal (rounding).
-- `relative_tolerance` (number, default 0): difference in percent of the lower price that still
-  counts as equal.
-- `channels` (list, default all): only compare these channels.
-- `compare_from_prices` (true/false, default false): also compare "from" prices of products with
-  variants.
 """
 
 from __future__ import annotations
@@ -28,22 +19,32 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from pydantic import Field
+
+from checker.config.fields import Amount, Flag
 from checker.findings import Finding
-from checker.rule_types.base import Option, RuleType, RunView, product_subject, register
+from checker.rule_types.base import Names, RuleOptions, RuleType, RunView, product_subject, register
 
 
 @register
 class PriceMismatch(RuleType):
     name = "price_mismatch"
     kind = "price_mismatch"
-    options = (
-        Option("tolerance", (int, float), 0.01, "absolute difference still counted as equal"),
-        Option(
-            "relative_tolerance", (int, float), 0, "difference in percent still counted as equal"
-        ),
-        Option("channels", list, None, "channels to compare (default: all)"),
-        Option("compare_from_prices", bool, False, "also compare from-prices of variant products"),
-    )
+
+    class Options(RuleOptions):
+        tolerance: Amount = Field(
+            0.01,
+            description="absolute difference in currency units that still counts as equal"
+            " (rounding).",
+        )
+        relative_tolerance: Amount = Field(
+            0,
+            description="difference in percent of the lower price that still counts as equal.",
+        )
+        channels: Names = Field(None, description="only compare these channels; all when unset.")
+        compare_from_prices: Flag = Field(
+            False, description='also compare "from" prices of products with variants.'
+        )
 
     def check(self, view: RunView) -> Iterator[Finding]:
         wanted = self.settings["channels"]

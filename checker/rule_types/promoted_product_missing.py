@@ -15,21 +15,20 @@ campaign and the customer's patience; often the feed or the post is out of date.
 **Example**: instagram posts "Uutuus: Retkituoli Kevyt 39,90 €!", the Merchant Center feed
 lists Retkituoli Kevyt, the webshop's complete crawl has no such product → one
 `missing_in_channel` finding with the post's sentence as evidence and the webshop as missing.
-
-**Options**:
-- `channels` (list, default none): the channels that must sell a promoted product. When not set,
-  every channel whose kind is in `kinds`.
-- `kinds` (list, default [webshop]): channel kinds required when `channels` is not set.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import Field
+
 from checker.findings import Finding
 from checker.linking.mentions import Mention, snippet
 from checker.rule_types.base import (
-    Option,
+    Kinds,
+    Names,
+    RuleOptions,
     RuleType,
     RunView,
     product_name,
@@ -42,10 +41,16 @@ from checker.rule_types.base import (
 class PromotedProductMissing(RuleType):
     name = "promoted_product_missing"
     kind = "missing_in_channel"
-    options = (
-        Option("channels", list, None, "channels that must sell every promoted product"),
-        Option("kinds", list, ["webshop"], "channel kinds required when channels is unset"),
-    )
+
+    class Options(RuleOptions):
+        channels: Names = Field(
+            None,
+            description="the channels that must sell a promoted product. When unset, every"
+            " channel whose kind is in `kinds`.",
+        )
+        kinds: Kinds = Field(
+            ["webshop"], description="channel kinds required when `channels` is unset."
+        )
 
     def check(self, view: RunView) -> Iterator[Finding]:
         required = self.settings["channels"] or [

@@ -15,12 +15,6 @@ checkout; in the EU a price shown as a campaign must hold for the period it is s
 `priceValidUntil` 2026-11-15, the run is on 2026-11-23 → one `stale_campaign` finding for the
 webshop. Instagram's post of 20.11. "Kantokassi Mini 7 L vain 49,90 € – voimassa 18.–22.11.",
 the webshop asks 59,90 € on 23.11. → one finding naming the post, its window and both prices.
-
-**Options**:
-- `channels` (list, default all): only check these channels.
-- `grace_days` (number, default 0): days after a campaign's end before it counts as stale.
-- `require_old_price` (true/false, default true): for pages and feeds, only a price shown below
-  a regular price counts as a campaign price (many shops write `priceValidUntil` on every price).
 """
 
 from __future__ import annotations
@@ -29,11 +23,15 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic import Field
+
+from checker.config.fields import Flag, Whole
 from checker.findings import Finding
 from checker.linking.linker import Product
 from checker.linking.mentions import Mention, snippet
 from checker.rule_types.base import (
-    Option,
+    Names,
+    RuleOptions,
     RuleType,
     RunView,
     product_name,
@@ -46,11 +44,17 @@ from checker.rule_types.base import (
 class StaleCampaign(RuleType):
     name = "stale_campaign"
     kind = "stale_campaign"
-    options = (
-        Option("channels", list, None, "channels to check (default: all)"),
-        Option("grace_days", int, 0, "days after a campaign's end before it is stale"),
-        Option("require_old_price", bool, True, "pages and feeds: only discounted prices count"),
-    )
+
+    class Options(RuleOptions):
+        channels: Names = Field(None, description="only check these channels; all when unset.")
+        grace_days: Whole = Field(
+            0, description="days after a campaign's end before it counts as stale."
+        )
+        require_old_price: Flag = Field(
+            True,
+            description="for pages and feeds, only a price shown below a regular price counts"
+            " as a campaign price (many shops write `priceValidUntil` on every price).",
+        )
 
     def check(self, view: RunView) -> Iterator[Finding]:
         cutoff = view.day - timedelta(days=self.settings["grace_days"])
