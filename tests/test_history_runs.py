@@ -106,7 +106,7 @@ def test_a_changed_price_is_one_new_finding_that_fails_ci_until_waived(
     code, output = site.cli("diff", "--json")
     assert code == 0 and output.endswith("}\n")  # a line, for tools that read lines
     diff = json.loads(output)
-    assert diff["counts"] == {"new": 1, "persisting": 1, "waived": 0, "resolved": 0}
+    assert diff["counts"] == {"new": 1, "persisting": 1, "waived": 0, "resolved": 0, "changed": 0}
     assert diff["new"][0]["fingerprint"] == new
 
     code, output = site.cli(

@@ -4,6 +4,7 @@ SVG, so it shows offline, in e-mail viewers and in print."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 COLORS = {"new": "#d64545", "persisting": "#e8a33d", "waived": "#9aa0aa", "resolved": "#3b9b5a"}
@@ -11,8 +12,11 @@ STACKED = ("new", "persisting", "waived")
 WIDTH, HEIGHT, MARGIN, LEGEND = 720, 240, 36, 22
 
 
-def history_chart(history: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Bars and labels for ``checker.findings.history.run_history`` entries (oldest first)."""
+def history_chart(
+    history: list[dict[str, Any]], day: Callable[[str], str] = str
+) -> dict[str, Any] | None:
+    """Bars and labels for ``checker.findings.history.run_history`` entries (oldest first);
+    ``day`` writes the date a run started under its bar."""
     if not history:
         return None
     top = max(max(sum(entry[s] for s in STACKED) for entry in history), 1)
@@ -34,6 +38,8 @@ def history_chart(history: list[dict[str, Any]]) -> dict[str, Any] | None:
         columns.append(
             {
                 "run": entry["run"],
+                "started": entry["started"],
+                "day": day(entry["started"]),
                 "bars": [bar for bar in bars if bar],
                 "middle": f"{x + width / 2:.1f}",
                 "top": f"{y - 3:.1f}",

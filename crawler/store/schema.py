@@ -165,6 +165,14 @@ def add_completeness_and_market_columns(db: sqlite_utils.Database) -> None:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
+@migrations()
+def add_run_locale(db: sqlite_utils.Database) -> None:
+    # The configuration's locale, so that a report says things in the run's language and
+    # formats its amounts the way the retailer's readers write them.
+    if "locale" not in {column.name for column in db["runs"].columns}:
+        db.execute("ALTER TABLE runs ADD COLUMN locale TEXT")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema (a new file gets every table)."""
     migrations.apply(db)
