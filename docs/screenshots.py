@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.webdriver import Browser  # noqa: E402 - the repository's own minimal client
 
-SHOTS = {"report-desktop.png": (1280, 1000), "report-phone.png": (390, 844)}
+SHOTS = {"report-desktop.png": (1280, 1000), "report-phone.png": (390, 1400)}
 
 
 def main() -> None:
