@@ -318,3 +318,18 @@ def test_the_findings_come_in_the_order_to_fix_them(tmp_path: Path) -> None:
         "price_mismatch",
         "missing_in_channel",
     ]
+
+
+def test_a_report_can_be_read_in_another_language(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from checker.cli import cli
+
+    store = Store(tmp_path / "l.db")
+    checked_run(store, [price_finding("Otsalamppu 300", "34.90", "29.90")], locale="fi_FI")
+    store.close()
+    arguments = ["report", "--db", str(tmp_path / "l.db")]
+    finnish = CliRunner().invoke(cli, arguments).output
+    swedish = CliRunner().invoke(cli, [*arguments, "--locale", "sv_SE"]).output
+    assert f"[KORKEA] Hinta eroaa: webshop 34,90{NBSP}€, website 29,90{NBSP}€" in finnish
+    assert f"[HÖG] Priset skiljer sig: webshop 34,90{NBSP}€, website 29,90{NBSP}€" in swedish
