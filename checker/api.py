@@ -240,10 +240,13 @@ def run(
     return check(config, store, run_id, inputs=inputs)
 
 
-def report(db: str | Path | Store = "omnicheck.db", run: int | None = None) -> Report:
-    """The stored findings of a checked run (default: the latest finished run)."""
+def report(
+    db: str | Path | Store = "omnicheck.db", run: int | None = None, locale: str | None = None
+) -> Report:
+    """The stored findings of a checked run (default: the latest finished run), worded for
+    ``locale`` (default: the locale the run was crawled with)."""
     store = _store(db, create=False)
     found = store.run(run)
     if not found["checked"]:
         raise UsageError(f"run {found['id']} has not been checked yet (run `omnicheck check`)")
-    return build_report(store, found["id"])
+    return build_report(store, found["id"], locale=locale)

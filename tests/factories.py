@@ -143,9 +143,25 @@ def checked_run(
     findings: list[Finding],
     waived: dict[str, dict[str, Any]] | None = None,
     status: str = "complete",
+    locale: str | None = None,
 ) -> int:
     """A finished, checked run holding these findings; statuses set against the previous run."""
-    run_id = store.start_run("Retkiaitta", CHANNELS, "omnicheck.yml", "abc123", "0.1.0")
+    run_id = store.start_run(
+        "Retkiaitta", CHANNELS, "omnicheck.yml", "abc123", "0.1.0", locale=locale
+    )
+    # each channel read a page and an offer: the run compared something
+    store.add_items(
+        run_id,
+        [
+            item
+            for channel, _ in CHANNELS
+            for item in (
+                PageVisit(channel, f"https://{channel}.example.fi/"),
+                offer(channel, "Otsalamppu 300", "34.90"),
+            )
+        ],
+    )
+    store.update_channel_counts(run_id)
     for channel, _ in CHANNELS:
         store.set_channel_completeness(run_id, channel, status == "complete", "8 fetched")
     store.finish_run(run_id, status)

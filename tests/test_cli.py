@@ -112,8 +112,9 @@ def test_check_and_report_formats_and_exit_codes(tmp_path: Path) -> None:
     assert runner.invoke(cli, [*base, "--fail-on", "new"]).exit_code == 1
     assert runner.invoke(cli, [*base, "--fail-on", "never"]).exit_code == 0
     table = runner.invoke(cli, [*base, "--fail-on", "never"]).output
-    assert "[HIGH] price_mismatch  NEW" in table
-    assert "Retkikeitin: prices differ by 10.00 EUR (webshop 89.00 EUR, website 79.00 EUR)" in table
+    assert "[HIGH] Price differs: webshop €89.00, website €79.00\n  NEW  " in table
+    assert "  price_mismatch\n  Retkikeitin\n" in table
+    assert "How to fix: Decide which price is right" in table
     assert "2 findings (2 new)" in table
     assert max(len(line) for line in click.unstyle(table).splitlines()) <= 80
 

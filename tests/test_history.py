@@ -49,7 +49,7 @@ def test_diff_between_any_two_runs(tmp_path: Path) -> None:
     assert (latest.run_id, latest.baseline.label, latest.counts()) == (
         3,
         "run 2",
-        {"new": 1, "persisting": 1, "waived": 0, "resolved": 0},
+        {"new": 1, "persisting": 1, "waived": 0, "resolved": 0, "changed": 0},
     )
     first_to_last = compare_runs(store, 1, 3)
     assert [f["fingerprint"] for f in first_to_last.new] == [CHAIR.fingerprint]

@@ -106,7 +106,7 @@ def test_a_changed_price_is_one_new_finding_that_fails_ci_until_waived(
     code, output = site.cli("diff", "--json")
     assert code == 0 and output.endswith("}\n")  # a line, for tools that read lines
     diff = json.loads(output)
-    assert diff["counts"] == {"new": 1, "persisting": 1, "waived": 0, "resolved": 0}
+    assert diff["counts"] == {"new": 1, "persisting": 1, "waived": 0, "resolved": 0, "changed": 0}
     assert diff["new"][0]["fingerprint"] == new
 
     code, output = site.cli(
@@ -125,6 +125,28 @@ def test_a_changed_price_is_one_new_finding_that_fails_ci_until_waived(
     assert statuses == {"Otsalamppu 300": "persisting", "Retkituoli Kevyt": "waived"}
     code, _ = site.cli("check", "--fail-on", "any", "--format", "json")
     assert code == ExitCode.FINDINGS  # the persisting one still fails the strictest policy
+
+
+def test_a_price_gap_that_changes_is_marked_changed_and_one_that_stays_is_not(
+    site: Site,
+) -> None:
+    site.run()
+    code, same = site.run("--fail-on", "changed")
+    lamp = by_subject(same)["Otsalamppu 300"]
+    assert (lamp["status"], lamp["changed"], "changes" in lamp) == ("persisting", False, False)
+    assert same["summary"]["changed"] == 0
+    assert code == ExitCode.OK  # nothing new, nothing changed
+
+    site.set_price("website", "otsalamppu.html", "29.90", "24.90")  # the gap grows 5 → 10 €
+    code, grown = site.run("--fail-on", "new")
+    lamp = by_subject(grown)["Otsalamppu 300"]
+    assert (lamp["status"], lamp["changed"]) == ("persisting", True)
+    assert lamp["changes"] == {"website": {"before": "29.90 EUR", "after": "24.90 EUR"}}
+    assert code == ExitCode.OK  # --fail-on new does not fail on a changed finding
+    assert site.cli("check", "--fail-on", "changed")[0] == ExitCode.FINDINGS
+    code, output = site.cli("diff")
+    assert "1 persisting (1 changed)" in output.splitlines()[0]
+    assert "website: 29.90 EUR → 24.90 EUR" in output
 
 
 def test_a_fixed_price_is_listed_as_resolved(site: Site) -> None:

@@ -43,12 +43,12 @@ def test_summary_of_new_findings_is_posted_with_the_report_attached(
     payload = json.loads(received[0]["body"])
     assert payload["title"] == "omnicheck Retkiaitta: 1 new finding"
     lines = payload["message"].splitlines()
-    fingerprint = report.findings[1]["fingerprint"]
+    fingerprint = next(f["fingerprint"] for f in report.findings if f["status"] == "new")
     assert lines[0] == (
-        f"[medium] Click and collect: click_and_collect is described on website but not on "
-        f"webshop ({fingerprint})"
+        f"[medium] Click and collect: Missing on webshop (described: website) ({fingerprint})"
     )
-    assert lines[1] == "Run 2: 2 findings (1 persisting, 0 waived), 0 resolved."
+    assert lines[1] == ("2 channels, 0 products linked, 0 claims compared: 2 findings (1 new)")
+    assert lines[2] == "Run 2: 2 findings (1 persisting, 0 waived), 0 resolved."
     [attached] = payload["attachments"]
     assert attached["filename"] == "report.html"
     assert b"Click and collect" in base64.b64decode(attached["base64"])
@@ -87,5 +87,51 @@ def test_an_unusable_url_is_a_usage_error_before_anything_runs(tmp_path: Path) -
         ["run", "-c", str(config), "--db", str(tmp_path / "x.db"), "--notify", "nosuchscheme://x"],
     )
     assert result.exit_code == ExitCode.USAGE
-    assert result.output.startswith("error: --notify 'nosuchscheme://x': not an Apprise URL")
+    assert result.output.startswith(
+        "error: --notify nosuchscheme://… (URL 1 of 1; its secrets are not shown): "
+        "not an Apprise URL"
+    )
     assert not (tmp_path / "x.db").exists()
+
+
+SECRET = "xoxb-1234-SECRETTOKEN"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"slakc://{SECRET}/B2/C3",  # a typo in the scheme: Apprise cannot parse it
+        f"mailto://user:{SECRET}@",  # no host
+        f"json://user:{SECRET}@",
+    ],
+)
+def test_no_message_shows_a_secret_of_an_unusable_url(
+    url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "channels:\n  - name: shop\n    kind: webshop\n    start_urls: [http://127.0.0.1:9/]\n",
+        encoding="utf-8",
+    )
+    arguments = ["-c", str(config), "--db", str(tmp_path / "x.db")]
+    result = CliRunner().invoke(
+        cli, ["run", *arguments, "--notify", "json://h/ok", "--notify", url]
+    )
+    assert result.exit_code == ExitCode.USAGE
+    assert "URL 2 of 2" in result.output
+    captured = capfd.readouterr()
+    for text in (result.output, caplog.text, captured.out, captured.err):
+        assert SECRET not in text
+
+
+def test_no_log_line_shows_the_secret_of_a_url_it_sends_to(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.webdriver import free_port
+
+    caplog.set_level("DEBUG")
+    target = notifier([f"json://user:{SECRET}@127.0.0.1:{free_port()}/hooks/{SECRET}"])
+    assert send_summary(target, build_report(store, 2)) is not None
+    assert "127.0.0.1" in caplog.text  # Apprise said what failed...
+    assert SECRET not in caplog.text  # ...without the token

@@ -37,8 +37,8 @@ def report(tmp_path: Path) -> Report:
 
 def test_json_lists_statuses_and_the_resolved(report: Report) -> None:
     data = json.loads(str(render(report, "json")))
-    assert [f["status"] for f in data["findings"]] == ["persisting", "waived", "new"]
-    assert data["findings"][1]["waiver"] == {"reason": WAIVED_REASON, "until": "2099-01-31"}
+    assert [f["status"] for f in data["findings"]] == ["persisting", "new", "waived"]
+    assert data["findings"][2]["waiver"] == {"reason": WAIVED_REASON, "until": "2099-01-31"}
     assert [f["subject"]["service"] for f in data["resolved"]] == ["returns"]
     assert (data["baseline_run"], data["baseline"]) == (1, "run 1")
     assert data["summary"]["resolved"] == 1

@@ -128,7 +128,8 @@ def fail_on_option(command: F) -> F:
         type=click.Choice(FAIL_ON),
         default="new",
         show_default=True,
-        help="Exit 1 when there are new findings, any findings, or never.",
+        help="Exit 1 on new findings; new ones or persisting ones whose values changed; "
+        "any open finding; or never.",
     )(command)
 
 

@@ -13,9 +13,16 @@ from checker.cli.common import check_output, db_option, emit, friendly_errors, o
 @click.command()
 @db_option
 @click.option("--run", "run_id", type=int, help="Run to report (default: the latest checked).")
+@click.option(
+    "--locale",
+    metavar="LOCALE",
+    help="Language and number formats of the report, e.g. sv_SE (default: the run's).",
+)
 @output_options
 @friendly_errors
-def report(db_path: Path, run_id: int | None, fmt: str, output: Path | None) -> None:
+def report(
+    db_path: Path, run_id: int | None, locale: str | None, fmt: str, output: Path | None
+) -> None:
     """Print the stored findings of a checked run again, in any format.
 
     Exit codes: 0 printed, 2 usage or database error (no such run, or the
@@ -25,7 +32,7 @@ def report(db_path: Path, run_id: int | None, fmt: str, output: Path | None) -> 
     Example:
       omnicheck report --db omnicheck.db --format csv --output findings.csv
       omnicheck report --format csv-excel -o löydökset.csv
-      omnicheck report --format html -o report.html
+      omnicheck report --format html -o report.html --locale sv_SE
     """
     check_output(fmt, output)
-    emit(api.report(db_path, run_id), fmt, output)
+    emit(api.report(db_path, run_id, locale), fmt, output)

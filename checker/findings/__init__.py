@@ -35,14 +35,18 @@ class Finding:
 
     @property
     def subject_key(self) -> str:
-        subject = self.subject
-        for key in ("service", "product", "gtin", "sku", "name"):
-            if subject.get(key):
-                return f"{key}:{subject[key]}"
-        return repr(sorted(subject.items()))
+        return subject_key(self.subject)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def subject_key(subject: dict[str, Any]) -> str:
+    """What a finding is about, as one stable text: ``product:gtin:643...``, ``service:returns``."""
+    for key in ("service", "product", "gtin", "sku", "name"):
+        if subject.get(key):
+            return f"{key}:{subject[key]}"
+    return repr(sorted(subject.items()))
 
 
 FINGERPRINT_LENGTH = 16
@@ -53,8 +57,9 @@ def fingerprint(rule: str, kind: str, subject_key: str, channels: list[str]) -> 
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
 
 
-# When findings fail a run (``--fail-on``): new ones, any open one, or never.
-FAIL_ON = ("new", "any", "never")
+# When findings fail a run (``--fail-on``): new ones, new ones and persisting ones whose values
+# changed since the baseline, any open one, or never.
+FAIL_ON = ("new", "changed", "any", "never")
 
 
 def fails(findings: list[dict[str, Any]], fail_on: str) -> bool:
@@ -62,4 +67,8 @@ def fails(findings: list[dict[str, Any]], fail_on: str) -> bool:
     statuses = {finding["status"] for finding in findings}
     if fail_on == "any":
         return bool(statuses & {"new", "persisting"})
+    if fail_on == "changed":
+        return "new" in statuses or any(
+            finding["status"] == "persisting" and finding.get("changed") for finding in findings
+        )
     return fail_on == "new" and "new" in statuses

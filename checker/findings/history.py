@@ -5,6 +5,12 @@ A finding is **waived** while a reviewed waiver covers its fingerprint; otherwis
 never seen before, or seen only while waived, so a waiver that expires or is removed brings the
 finding back as new. A baseline finding that the later run no longer has is **resolved**.
 
+A persisting (or waived) finding whose values differ from the baseline's — a price gap that grew
+from 50 to 70 kr — is also marked **changed**: a flag beside the status, not a status of its own,
+so ``--fail-on new`` still fails only on findings that are new, while ``--fail-on changed`` fails
+on those too. Only the values count (prices as amounts, so "89" and "89.00" are the same), never
+the evidence's wording.
+
 The baseline is the previous complete checked run in the same database by default; CI can name
 another run (``--baseline 3``), another database, or a findings JSON report kept from last time.
 """
@@ -14,6 +20,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -53,24 +60,66 @@ class Diff:
 
     run_id: int | None = None
 
+    @property
+    def changed(self) -> list[dict[str, Any]]:
+        """The persisting and waived findings whose values changed (counted there too)."""
+        return [f for f in self.persisting + self.waived if f.get("changed")]
+
     def counts(self) -> dict[str, int]:
-        return {status: len(getattr(self, status)) for status in DIFF_GROUPS}
+        return {status: len(getattr(self, status)) for status in DIFF_GROUPS} | {
+            "changed": len(self.changed)
+        }
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "run": self.run_id,
-            "baseline_run": self.baseline.run_id if self.baseline else None,
-            "baseline": self.baseline.label if self.baseline else None,
-            "counts": self.counts(),
-        } | {status: getattr(self, status) for status in DIFF_GROUPS}
+        return (
+            {
+                "run": self.run_id,
+                "baseline_run": self.baseline.run_id if self.baseline else None,
+                "baseline": self.baseline.label if self.baseline else None,
+                "counts": self.counts(),
+            }
+            | {status: getattr(self, status) for status in DIFF_GROUPS}
+            | {"changed": self.changed}
+        )
 
 
 def mark_statuses(findings: list[dict[str, Any]], baseline: Baseline | None) -> None:
-    """Set each finding's status to new or persisting (a waived finding stays waived)."""
+    """Set each finding's status to new or persisting (a waived finding stays waived), and its
+    ``changed`` flag (with ``changes``, channel by channel) against the baseline's values."""
     known = baseline.open_fingerprints if baseline else set()
+    earlier = {f["fingerprint"]: f for f in baseline.findings} if baseline else {}
     for finding in findings:
         if finding.get("status") != "waived":
             finding["status"] = "persisting" if finding["fingerprint"] in known else "new"
+        before = earlier.get(finding["fingerprint"])
+        changes = value_changes(before, finding) if before and finding["status"] != "new" else {}
+        finding["changed"] = bool(changes)
+        if changes:
+            finding["changes"] = changes
+        else:
+            finding.pop("changes", None)
+
+
+def value_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per channel, the value the baseline had and the value now, where they differ."""
+    changes = {}
+    earlier = before.get("channels") or {}
+    for channel, seen in after["channels"].items():
+        old = earlier.get(channel)
+        if old is None or _same_value(old, seen):
+            continue
+        changes[channel] = {"before": old.get("value"), "after": seen.get("value")}
+    return changes
+
+
+def _same_value(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    if old.get("price") not in (None, "") and new.get("price") not in (None, ""):
+        try:
+            same_price = Decimal(str(old["price"])) == Decimal(str(new["price"]))
+        except InvalidOperation:
+            same_price = old["price"] == new["price"]
+        return same_price and old.get("currency") == new.get("currency")
+    return bool(old.get("value") == new.get("value"))
 
 
 def diff(findings: list[dict[str, Any]], baseline: Baseline | None) -> Diff:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 from xml.etree import ElementTree
 
+from checker.reports.diff_report import change_lines
 from checker.reports.model import Report, subject_label
 
 # characters XML 1.0 cannot hold at all; crawled text sometimes has them
@@ -78,13 +79,18 @@ def _finding_case(finding: dict[str, Any]) -> ElementTree.Element:
             case, "skipped", message=_text(f"waived: {waiver.get('reason')}{until}")
         )
         return case
+    changed = " (changed since the baseline)" if finding.get("changed") else ""
     failure = ElementTree.SubElement(
-        case, "failure", message=_text(finding["message"]), type=finding["status"]
+        case, "failure", message=_text(finding["message"] + changed), type=finding["status"]
     )
     failure.text = _text(
         "\n".join(
-            f"{channel}: {seen.get('value')} {seen.get('url') or ''} {seen.get('evidence') or ''}"
-            for channel, seen in finding["channels"].items()
+            [
+                f"{channel}: {seen.get('value')} {seen.get('url') or ''} "
+                f"{seen.get('evidence') or ''}"
+                for channel, seen in finding["channels"].items()
+            ]
+            + change_lines(finding, "changed ")
         )
     )
     return case

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from checker.reports.model import subject_label
+from checker.reports.wording import decimal_or_none
 
 COLUMNS = (
     "fingerprint",
@@ -26,7 +26,13 @@ COLUMNS = (
     "message",
     "waiver_reason",
     "waiver_until",
+    "title",
+    "changed",
+    "before",
+    "first_seen",
 )
+# Columns that hold identifiers: text, however many digits they have.
+IDENTIFIERS = ("fingerprint", "sku", "gtin")
 
 
 def finding_rows(findings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -46,20 +52,15 @@ def finding_rows(findings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
                 "gtin": subject.get("gtin") or "",
                 "channel": channel,
                 "value": "" if seen.get("value") is None else str(seen["value"]),
-                "price": _decimal(seen.get("price")),
+                "price": decimal_or_none(seen.get("price")),
                 "currency": seen.get("currency") or "",
                 "url": seen.get("url") or "",
                 "evidence": seen.get("evidence") or "",
                 "message": finding["message"],
                 "waiver_reason": waiver.get("reason") or "",
                 "waiver_until": waiver.get("until") or "",
+                "title": finding.get("title") or finding["message"],
+                "changed": "yes" if finding.get("changed") else "",
+                "before": ((finding.get("changes") or {}).get(channel) or {}).get("before") or "",
+                "first_seen": (finding.get("first_seen") or {}).get("run") or "",
             }
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None

@@ -1,4 +1,8 @@
-"""The terminal report: readable at 80 columns, colours only when writing to a terminal."""
+"""The terminal report: readable at 80 columns, colours only when writing to a terminal.
+
+The headline says what was compared; findings follow in the order to fix them, each with its
+plain-language title, the product's identifiers, what each channel says and how to fix it.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,23 @@ from typing import Any
 
 import click
 
+from checker.reports.diff_report import change_lines
 from checker.reports.model import Report
+from checker.reports.wording import Wording
 
 WIDTH = 80
 SEVERITY_COLORS = {"high": "red", "medium": "yellow", "low": "blue"}
+
+
+def wrap(text: str, indent: str = "  ", more: str = "    ") -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=more)
 
 
 def render(report: Report, color: bool = False) -> str:
     def style(text: str, **kwargs: object) -> str:
         return click.style(text, **kwargs) if color else text  # type: ignore[arg-type]
 
+    say = report.wording
     run = report.run
     lines = [
         style(f"omnicheck run {run['id']} ({run.get('name')}) — {run.get('status')}", bold=True)
@@ -29,47 +40,21 @@ def render(report: Report, color: bool = False) -> str:
             f"{channel['claims']:>4} claims  {mark}"
         )
     lines.append("")
-    if not report.findings:
-        lines.append("No findings: the channels agree on everything omnicheck compared.")
+    lines.extend(wrap(report.headline(), "", "  "))
+    if report.findings:
+        counts = report.summary()["by_severity"]
+        lines.append(
+            ", ".join(f"{count} {say.severity(severity)}" for severity, count in counts.items())
+        )
+    lines.append("")
     for finding in report.findings:
-        severity = finding["severity"].upper()
-        head = (
-            f"[{severity}] {finding['kind']}  {finding['status'].upper()}  {finding['fingerprint']}"
-        )
-        lines.append(style(head, fg=SEVERITY_COLORS.get(finding["severity"]), bold=True))
-        lines.extend(
-            textwrap.wrap(finding["message"], WIDTH, initial_indent="  ", subsequent_indent="    ")
-        )
-        lines.extend(_waiver_lines(finding))
-        for channel, seen in finding["channels"].items():
-            lines.append(f"    {channel}: {seen.get('value')}")
-            if seen.get("url"):
-                lines.append(f"      {seen['url']}")
-            if seen.get("evidence"):
-                lines.extend(
-                    textwrap.wrap(
-                        f"“{seen['evidence']}”",
-                        WIDTH,
-                        initial_indent="      ",
-                        subsequent_indent="       ",
-                    )
-                )
-            link = seen.get("link")
-            if link and link.get("method") not in (None, "alone"):
-                score = f" {link['score']}" if link.get("score") is not None else ""
-                lines.append(f"      linked by {link['method']}{score}")
+        lines.extend(_finding_lines(finding, say, style))
         lines.append("")
     if report.resolved and report.baseline:
-        lines.append(style(f"Resolved since {report.baseline.label}:", bold=True))
+        heading = say.text("resolved_since", baseline=report.baseline.label)
+        lines.append(style(f"{heading}:", bold=True))
         for finding in report.resolved:
-            lines.extend(
-                textwrap.wrap(
-                    f"{finding['fingerprint']}  {finding['message']}",
-                    WIDTH,
-                    initial_indent="  ",
-                    subsequent_indent="    ",
-                )
-            )
+            lines.extend(wrap(f"{finding['fingerprint']}  {finding.get('title') or ''}"))
         lines.append("")
     summary = report.summary()
     statuses = ", ".join(
@@ -88,24 +73,44 @@ def render(report: Report, color: bool = False) -> str:
         )
         for channel in report.channels:
             if not channel["complete"]:
-                lines.extend(
-                    textwrap.wrap(
-                        f"{channel['channel']}: {channel.get('note') or 'not finished'}",
-                        WIDTH,
-                        initial_indent="  ",
-                        subsequent_indent="    ",
-                    )
-                )
+                lines.extend(wrap(f"{channel['channel']}: {channel.get('note') or 'not finished'}"))
     return "\n".join(lines) + "\n"
 
 
-def _waiver_lines(finding: dict[str, Any]) -> list[str]:
-    waiver = finding.get("waiver")
-    if waiver:
-        until = f" until {waiver['until']}" if waiver.get("until") else ""
-        text = f"waived{until}: {waiver['reason']}"
-    elif finding.get("waiver_expired"):
-        text = f"waiver expired {finding['waiver_expired']['until']}: back for review"
-    else:
-        return []
-    return textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="    ")
+def _finding_lines(finding: dict[str, Any], say: Wording, style: Any) -> list[str]:
+    severity = say.severity(finding["severity"]).upper()
+    lines = [
+        style(line, fg=SEVERITY_COLORS.get(finding["severity"]), bold=True)
+        for line in wrap(f"[{severity}] {finding['title']}", "", "  ")
+    ]
+    changed = f"  {say.text('changed').upper()}" if finding.get("changed") else ""
+    lines.append(
+        f"  {say.status(finding['status']).upper()}  {finding['fingerprint']}  "
+        f"{finding['kind']}{changed}"
+    )
+    lines.extend(wrap(identity(finding, say)))
+    waiver = say.waiver(finding)
+    lines.extend(wrap(waiver) if waiver else [])
+    for channel in finding["channels"]:
+        seen = finding["channels"][channel]
+        lines.append(f"    {channel}: {say.value(finding, channel)}")
+        if seen.get("url"):
+            lines.append(f"      {seen['url']}")
+        if seen.get("evidence"):
+            lines.extend(wrap(f"“{seen['evidence']}”", "      ", "       "))
+        link = seen.get("link")
+        if link and link.get("method") not in (None, "alone"):
+            score = f" {link['score']}" if link.get("score") is not None else ""
+            lines.append("      " + say.text("linked_by", method=f"{link['method']}{score}"))
+    lines.extend(change_lines(finding, "  ~ "))
+    if finding.get("how_to_fix"):
+        lines.extend(wrap(f"{say.text('how_to_fix')}: {finding['how_to_fix']}"))
+    return lines
+
+
+def identity(finding: dict[str, Any], say: Wording) -> str:
+    """ "Vaellusreppu 40 L · SKU RA-VR40 · GTIN 6434012300102"."""
+    subject = finding["subject"]
+    parts = [say.subject(finding)]
+    parts += [f"{key.upper()} {subject[key]}" for key in ("sku", "gtin") if subject.get(key)]
+    return " · ".join(part for part in parts if part)

@@ -115,6 +115,7 @@ def start_run(
         plan.source,
         plan.digest,
         plan.version,
+        plan.locale,
     )
     return run_id, selected
 

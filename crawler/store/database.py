@@ -71,12 +71,13 @@ class Store:
         config_path: str | None = None,
         config_hash: str | None = None,
         version: str | None = None,
+        locale: str | None = None,
     ) -> int:
         with self.db.conn:
             cursor = self.db.conn.execute(
-                "INSERT INTO runs (name, started, status, config_path, config_hash, version)"
-                " VALUES (?, ?, 'running', ?, ?, ?)",
-                (name, now(), config_path, config_hash, version),
+                "INSERT INTO runs (name, started, status, config_path, config_hash, version,"
+                " locale) VALUES (?, ?, 'running', ?, ?, ?, ?)",
+                (name, now(), config_path, config_hash, version, locale),
             )
             run_id = int(cursor.lastrowid or 0)
             self.db.conn.executemany(
@@ -336,6 +337,22 @@ class Store:
             )
         )
         return json.loads(rows[0]["data"]) if rows else None
+
+    def linked_products(self, run_id: int) -> int:
+        """How many products the run's links join across two or more channels."""
+        rows = self.db.execute(
+            "SELECT COUNT(*) FROM (SELECT l.product FROM links l JOIN offers o ON o.id = l.offer_id"
+            " WHERE l.run_id = ? GROUP BY l.product HAVING COUNT(DISTINCT o.channel) > 1)",
+            [run_id],
+        )
+        return int(rows.fetchone()[0])
+
+    def post_counts(self, run_id: int) -> dict[str, int]:
+        """Posts read per channel."""
+        rows = self.db.execute(
+            "SELECT channel, COUNT(*) FROM posts WHERE run_id = ? GROUP BY channel", [run_id]
+        )
+        return {channel: count for channel, count in rows.fetchall()}
 
     def finding_statuses(self) -> Iterator[dict[str, Any]]:
         """Run id, fingerprint and status of every stored finding, oldest run first."""

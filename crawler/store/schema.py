@@ -165,6 +165,36 @@ def add_completeness_and_market_columns(db: sqlite_utils.Database) -> None:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
+@migrations()
+def add_run_locale(db: sqlite_utils.Database) -> None:
+    # The configuration's locale, so that a report says things in the run's language and
+    # formats its amounts the way the retailer's readers write them.
+    if "locale" not in {column.name for column in db["runs"].columns}:
+        db.execute("ALTER TABLE runs ADD COLUMN locale TEXT")
+
+
+LATEST_FINDINGS = """
+CREATE VIEW IF NOT EXISTS latest_findings AS
+SELECT f.run_id, f.status,
+  CASE WHEN json_extract(f.data, '$.changed') THEN 'changed' ELSE '' END AS changed,
+  f.severity, f.kind,
+  COALESCE(json_extract(f.subject, '$.name'), json_extract(f.subject, '$.label'),
+    json_extract(f.subject, '$.service'), json_extract(f.subject, '$.sku')) AS subject,
+  json_extract(f.subject, '$.sku') AS sku, json_extract(f.subject, '$.gtin') AS gtin,
+  (SELECT json_group_array(key) FROM json_each(f.channels)) AS channels,
+  f.message, f.channels AS evidence, f.fingerprint
+FROM findings f
+WHERE f.run_id = (SELECT MAX(id) FROM runs WHERE checked IS NOT NULL)
+ORDER BY CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, f.kind, subject
+"""
+
+
+@migrations()
+def add_latest_findings_view(db: sqlite_utils.Database) -> None:
+    # What `omnicheck serve` opens on (with facets), and a query anyone can reuse.
+    db.execute(LATEST_FINDINGS)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema (a new file gets every table)."""
     migrations.apply(db)
