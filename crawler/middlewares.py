@@ -10,6 +10,9 @@ asks for a longer pause than ``RETRY_AFTER_MAX`` is not retried: the failure is 
 A redirect back to a URL already on the redirect's path would be dropped silently by Scrapy's
 duplicate filter, leaving no trace of the page; ``RedirectLoopMiddleware`` turns it into a
 recorded failure instead. Longer chains end at ``REDIRECT_MAX_TIMES``.
+
+The retry itself is Scrapy's public ``get_retry_request`` (stats, ``max_retry_times`` and
+``priority_adjust`` meta, the give-up log), called after the wait.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
@@ -83,7 +86,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.crawler.stats.inc_value("retry/retry_after_too_long")  # type: ignore[union-attr]
             return response
         wait = asked if asked is not None else self.backoff(request)
-        retry = self._retry(request, response_status_message(response.status))
+        retry = self.retry(request, response_status_message(response.status))
         if retry is None:
             return response
         return retry if await self._wait(wait) else response
@@ -94,10 +97,22 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
             return None
         wait = self.backoff(request)
-        retry = self._retry(request, exception)
+        retry = self.retry(request, exception)
         if retry is None or not await self._wait(wait):
             return None
         return retry
+
+    def retry(self, request: Request, reason: str | Exception) -> Request | None:
+        """The request to ask again, or None when its retries are used up (Scrapy's own)."""
+        assert self.crawler.spider is not None
+        return get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=reason,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
+        )
 
     async def _wait(self, seconds: float) -> bool:
         """Wait; False when the crawl is being stopped meanwhile (then give up the retry)."""
