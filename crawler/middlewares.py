@@ -1,4 +1,4 @@
-"""Downloader middlewares: retries that wait before asking again, and redirect loops caught.
+"""Downloader middleware: retries that wait before asking again.
 
 Scrapy's own ``RetryMiddleware`` puts a failed request straight back in the queue, so a server
 answering 503 or 429 is asked again at once, and its ``Retry-After`` header is ignored. This one
@@ -6,10 +6,6 @@ replaces it (same settings: ``RETRY_TIMES``, ``RETRY_HTTP_CODES``, ``RETRY_EXCEP
 before each retry: as long as ``Retry-After`` says (seconds or an HTTP date), otherwise
 ``RETRY_BACKOFF_BASE * 2**(attempt - 1)`` seconds, at most ``RETRY_BACKOFF_MAX``. A server that
 asks for a longer pause than ``RETRY_AFTER_MAX`` is not retried: the failure is recorded.
-
-A redirect back to a URL already on the redirect's path would be dropped silently by Scrapy's
-duplicate filter, leaving no trace of the page; ``RedirectLoopMiddleware`` turns it into a
-recorded failure instead. Longer chains end at ``REDIRECT_MAX_TIMES``.
 
 The retry itself is Scrapy's public ``get_retry_request`` (stats, ``max_retry_times`` and
 ``priority_adjust`` meta, the give-up log), called after the wait.
@@ -20,11 +16,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
@@ -124,17 +118,3 @@ class BackoffRetryMiddleware(RetryMiddleware):
             await sleep(step)
             remaining -= step
         return bool(self.crawler.crawling)
-
-
-class RedirectLoopMiddleware:
-    """Fails a redirect that leads back to a URL already on its path (A → B → A, or A → A)."""
-
-    def process_response(self, request: Request, response: Response) -> Response:
-        location = response.headers.get("Location")
-        if not 300 <= response.status < 400 or not location:
-            return response
-        target = urljoin(request.url, location.decode("latin-1"))
-        path = [*request.meta.get("redirect_urls", []), request.url]
-        if target in path:
-            raise IgnoreRequest(f"redirect loop: {request.url} redirects back to {target}")
-        return response
