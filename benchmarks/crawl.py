@@ -4,7 +4,7 @@ Generates a shop (``benchmarks/shop.py``) in memory, serves it on 127.0.0.1 from
 then runs in separate subprocesses, with the same Scrapy settings:
 
   bare       a spider that only follows links (and the sitemap), storing nothing
-  omnicheck  ``checker.crawl.crawl``: the same pages, extracted and stored in SQLite
+  omnicheck  ``checker.crawl``: the same pages, extracted and stored in SQLite
 
 and prints pages/s of both, their ratio, each child's peak memory (VmHWM), and
 the median time ``extract_page`` takes per page on the same pages. ``--memory-check`` crawls a
@@ -148,8 +148,11 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_child(kind: str, base: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """Run one crawl in a fresh process and return the figures it prints."""
+def run_child(
+    kind: str, base: str, settings: dict[str, Any], module: str = "benchmarks.crawl"
+) -> dict[str, Any]:
+    """Run one crawl in a fresh process (``python -m module --child kind``) and return the
+    figures it prints, with its pages/s and CPU per page from the first response to the last."""
     handle, clock = tempfile.mkstemp(suffix=".json")
     os.close(handle)
     settings = {
@@ -157,7 +160,7 @@ def run_child(kind: str, base: str, settings: dict[str, Any]) -> dict[str, Any]:
         "EXTENSIONS": {"benchmarks.crawl.ResponseClock": 0},
         "BENCHMARK_CLOCK": clock,
     }
-    command = [sys.executable, "-m", "benchmarks.crawl", "--child", kind, "--base", base]
+    command = [sys.executable, "-m", module, "--child", kind, "--base", base]
     command += ["--settings", json.dumps(settings)]
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, env=environment, cwd=ROOT)
@@ -213,21 +216,27 @@ def crawl_bare(base: str, settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def crawl_omnicheck(base: str, settings: dict[str, Any]) -> dict[str, Any]:
-    from checker.config import load_config
-    from checker.crawl import crawl
-    from checker.store import Store
+    channel = (
+        f"  - name: webshop\n    kind: webshop\n    start_urls: ['{base}/']\n"
+        f"    sitemap_urls: ['{base}/sitemap.xml']\n"
+    )
+    return crawl_channel(channel, settings)
+
+
+def crawl_channel(channel: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """Crawl one channel (its entry under ``channels:``, as YAML) with ``checker.crawl`` into a
+    new database; the pages and offers it stored and the seconds it took."""
+    import checker
+    from crawler.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix="omnicheck-bench-"))
     config = folder / "omnicheck.yml"
     config.write_text(
-        "name: Bench\ncurrency: EUR\nlocale: fi_FI\nchannels:\n"
-        f"  - name: webshop\n    kind: webshop\n    start_urls: ['{base}/']\n"
-        f"    sitemap_urls: ['{base}/sitemap.xml']\n",
-        encoding="utf-8",
+        f"name: Bench\ncurrency: EUR\nlocale: fi_FI\nchannels:\n{channel}", encoding="utf-8"
     )
     store = Store(folder / "bench.db")
     started = time.perf_counter()
-    run_id = crawl(load_config(config), store, settings)
+    run_id = checker.crawl(checker.load_config(config), store, settings=settings)
     seconds = time.perf_counter() - started
     pages = store.db.execute("SELECT COUNT(*) FROM pages WHERE run_id = ?", [run_id]).fetchone()
     offers = store.db.execute("SELECT COUNT(*) FROM offers WHERE run_id = ?", [run_id]).fetchone()

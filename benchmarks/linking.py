@@ -23,9 +23,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from benchmarks.catalogue import CHANNELS, offers, products
-from checker.link import link_offers
-from checker.rule_types import RunView
-from checker.rulepacks import load_rules
+from checker.linking.linker import link_offers
+from checker.rule_types.base import RunView
+from checker.rule_types.packs import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 

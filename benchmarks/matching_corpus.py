@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from checker.link import link_offers
+from checker.linking.linker import link_offers
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "matching"
 # Published test-split F1 (Mudgal et al. SIGMOD 2018; Li et al. PVLDB 2021), as the corpus

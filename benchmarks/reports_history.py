@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from checker.reports import FORMATS, build_report, render  # noqa: E402
-from checker.store import Store  # noqa: E402
+from crawler.store import Store  # noqa: E402
 from tests.factories import checked_run, price_finding  # noqa: E402
 
 

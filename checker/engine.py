@@ -1,9 +1,9 @@
 """Checking a stored run: link its offers into products, join the social posts that name them
-(``checker.mentions``), apply the rules, store the findings.
+(``checker.linking.mentions``), apply the rules, store the findings.
 
 Reads only what the crawl stored, so ``omnicheck check`` can re-check any run with today's rules
 and waivers. Each finding is marked ``waived``, ``new`` or ``persisting`` against a baseline (see
-``checker.history``).
+``checker.findings.history``).
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.findings import Finding
-from checker.history import Baseline, mark_statuses, previous_baseline
-from checker.link import DEFAULT_THRESHOLD, Product, link_offers
+from checker.findings.history import Baseline, mark_statuses, previous_baseline
+from checker.findings.waivers import Waiver, apply_waivers
 from checker.linking.explain import explain_links
+from checker.linking.linker import DEFAULT_THRESHOLD, Product, link_offers
+from checker.linking.mentions import attach_mentions, read_mentions, run_day
 from checker.linking.overrides import Overrides
-from checker.mentions import attach_mentions, read_mentions, run_day
-from checker.rule_types import RuleType, RunView
-from checker.store import Store
-from checker.waivers import Waiver, apply_waivers
+from checker.rule_types.base import RuleType, RunView
 from crawler.extraction.claims import vocabulary_with
+from crawler.store import Store
 
 
 @dataclass

@@ -27,7 +27,7 @@ from twisted.web.client import ResponseFailed
 # Recorded but not failures: the crawl did right not to read these pages, or there is nothing
 # to read. A seed (start URL, sitemap or feed of the configuration) that gives nothing is always
 # a failure, whatever its category.
-NOT_FAILURES = ("robots", "offsite", "not_found")
+NOT_FAILURES = ("robots", "offsite", "other_channel", "not_found")
 
 
 class Refused(IgnoreRequest):
@@ -46,6 +46,7 @@ class Interrupted(Exception):
 CATEGORIES = {
     "robots": "forbidden by robots.txt (not a failure)",
     "offsite": "outside the channel's domains (not a failure)",
+    "other_channel": "in another channel's narrower folder, left to it (not a failure)",
     "not_found": "page does not exist (404/410)",
     "rate_limited": "HTTP 429 after retries",
     "server_error": "HTTP 5xx after retries",
@@ -94,6 +95,8 @@ def classify(failure: Failure) -> tuple[str, str, int | None]:
             return "offsite", message[:200], None
         if "during decompression" in message:  # a gzip bomb, from HttpCompressionMiddleware
             return "too_large", message[:200], None
+        if message.startswith("in channel "):
+            return "other_channel", message[:200], None
         if "redirect" in message:
             return "redirect_loop", message[:200], None
         return "other", f"ignored: {message}"[:200], None
@@ -115,6 +118,8 @@ def classify(failure: Failure) -> tuple[str, str, int | None]:
         twisted_errors.ConnectError,
     ):
         return "connection", f"{failure.type.__name__}: {message}"[:200], None
+    if failure.type.__module__.startswith("playwright"):
+        return _browser_failure(failure.type.__name__, message)
     return "other", f"{failure.type.__name__}: {message}"[:200], None
 
 
@@ -124,3 +129,14 @@ def _cut_off(failure: Failure) -> str:
     limit = request.meta.get("download_maxsize") if request is not None else None
     limit_text = "DOWNLOAD_MAXSIZE" if limit is None else f"its size limit ({limit} bytes)"
     return f"body larger than {limit_text}: cut off while it arrived"
+
+
+def _browser_failure(name: str, message: str) -> tuple[str, str, int | None]:
+    """A page the browser could not load (``render: js``): Chromium names network errors
+    ``net::ERR_...``; the first line says it, the rest is Playwright's call log."""
+    first = message.strip().splitlines()[0] if message.strip() else name
+    if name == "TimeoutError" or "net::ERR_TIMED_OUT" in first:
+        return "timeout", first[:200], None
+    if "net::ERR_" in first:
+        return "connection", first[:200], None
+    return "other", f"{name}: {first}"[:200], None

@@ -9,6 +9,10 @@ asks for a longer pause than ``RETRY_AFTER_MAX`` is not retried: the failure is 
 
 The retry itself is Scrapy's public ``get_retry_request`` (stats, ``max_retry_times`` and
 ``priority_adjust`` meta, the give-up log), called after the wait.
+
+A page in another channel's narrower folder is asked for with ``left_to`` in its meta, so that
+Scrapy's duplicate filter counts it once (across a resumed crawl and Redis workers too);
+``LeftToOtherChannel`` turns it into an excluded page, never fetched (``crawler.scope``).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from email.utils import parsedate_to_datetime
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
@@ -118,3 +123,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
             await sleep(step)
             remaining -= step
         return bool(self.crawler.crawling)
+
+
+class LeftToOtherChannel:
+    """Records a page left to another channel (``meta["left_to"]``) instead of fetching it."""
+
+    def process_request(self, request: Request) -> None:
+        other = request.meta.get("left_to")
+        if other:
+            raise IgnoreRequest(f"in channel {other}'s scope")

@@ -11,8 +11,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from checker.store import Store
 from crawler.items import Batch
+from crawler.store import Store
 
 
 class StorePipeline:

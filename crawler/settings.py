@@ -53,6 +53,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.redirects.RedirectedRequestMiddleware": 40,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.redirects.OffsiteMiddleware": 50,
+    # Before robots.txt (100): a page left to another channel is never asked for.
+    "crawler.middlewares.LeftToOtherChannel": 60,
     "crawler.downloads.RequeueInterrupted": 540,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
@@ -73,5 +75,9 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 800}
 OMNICHECK_DB = "omnicheck.db"
 OMNICHECK_RUN_ID = None
 OMNICHECK_BATCH_SIZE = 500
+
+# render: js (crawler/rendering.py): after a page has loaded, wait at most this many seconds for
+# its scripts' own requests to end (a price fetched after load) before reading it.
+OMNICHECK_RENDER_SETTLE = 5.0
 
 FEED_EXPORT_ENCODING = "utf-8"

@@ -1,12 +1,14 @@
 """Shared fixtures: real servers on 127.0.0.1, real SQLite files, the CLI as users run it.
 
-Tests that need a program the machine may lack (Chromium, redis-server) skip with the reason on
-a laptop; `.ci/run` sets OMNICHECK_REQUIRE_ALL=1, which turns those skips into failures so CI
-always runs them.
+Tests that need a program the machine may lack (Chromium, redis-server) or the shared corpus of
+real pages (``../shared/corpus``) skip with the reason on a laptop; `.ci/run` sets
+OMNICHECK_REQUIRE_ALL=1, which turns those skips into failures so CI always runs them. Skipped
+corpus tests are counted in one line of the summary: a missing corpus must never pass unseen.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -21,6 +23,40 @@ from checker.demo import serve
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS_MISSING = f"the shared corpus of real pages is missing ({CORPUS})"
+
+
+def corpus_missing(*values: object) -> object:
+    """The one parameter a corpus-driven test gets when the corpus is absent: it skips (fails
+    under OMNICHECK_REQUIRE_ALL=1) and is counted in the summary."""
+    return pytest.param(*values, marks=pytest.mark.needs_corpus, id="corpus-missing")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_corpus: skips, counted, when the corpus is absent")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("needs_corpus") is None:
+        return
+    if os.environ.get("OMNICHECK_REQUIRE_ALL") == "1":
+        pytest.fail(CORPUS_MISSING)
+    pytest.skip(CORPUS_MISSING)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if CORPUS_MISSING in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_sep(
+            "!",
+            f"{len(skipped)} corpus tests skipped, each standing for a whole set of real pages or"
+            f" price strings: {CORPUS_MISSING}; OMNICHECK_REQUIRE_ALL=1 makes this a failure",
+            yellow=True,
+        )
 
 
 def require_program(name: str) -> str:
@@ -32,6 +68,17 @@ def require_program(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def require_module(name: str) -> None:
+    """Import a Python package, or skip (a failure under OMNICHECK_REQUIRE_ALL=1)."""
+    try:
+        importlib.import_module(name)
+    except ImportError as error:
+        message = f"{name} is not installed ({error}); CI installs it: pip install '.[js]'"
+        if os.environ.get("OMNICHECK_REQUIRE_ALL") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 @pytest.fixture
@@ -50,10 +97,10 @@ def http_server() -> Iterator[callable]:
 
 
 def run_omnicheck(
-    *args: str, cwd: Path | None = None, timeout: float = 240
+    *args: str, cwd: Path | None = None, timeout: float = 240, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the CLI in a fresh process, as a user or CI does (Scrapy runs one crawl per process)."""
-    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    environment = {**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "checker", *args],
         cwd=cwd,

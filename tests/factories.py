@@ -7,11 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from checker.crawl import finish_channels
 from checker.findings import Finding
-from checker.history import Baseline, mark_statuses, previous_baseline
-from checker.store import Store
+from checker.findings.history import Baseline, mark_statuses, previous_baseline
 from crawler.items import Offer, PageVisit, ServiceClaim
+from crawler.run.process import finish_channels
+from crawler.store import Store
 
 
 def offer(channel: str, name: str, price: str | None, **fields: Any) -> Offer:

@@ -13,8 +13,10 @@ import pytest
 from checker.engine import check_run
 from checker.rule_types.claim_conflict import ClaimConflict
 from checker.rule_types.missing_in_channel import MissingInChannel
-from checker.store import Store
+from crawler.extraction.claims import extract_claims
+from crawler.extraction.page import TextBlock
 from crawler.items import Offer, PageVisit, ProductAttribute, ServiceClaim
+from crawler.store import Store
 from tests.conftest import run_omnicheck
 
 SHOP = "https://kauppa.example/"
@@ -67,7 +69,11 @@ def test_different_return_periods_are_one_finding_with_both_sentences(tmp_path: 
     [
         (("1", "3"), ("1", "3"), False),  # "1–3 arkipäivää" and "1-3 days"
         (("1", "3"), ("2", "5"), True),
-        (("2", "2"), ("1", "3"), True),
+        # a value inside a stated range is consistent with it, on either side
+        (("2", "2"), ("1", "3"), False),
+        (("1", "3"), ("3", "3"), False),
+        (("4", "4"), ("1", "3"), True),
+        (("1", "3"), ("1", "4"), True),
     ],
 )
 def test_ranges_are_compared_bound_by_bound(
@@ -107,18 +113,90 @@ def test_negated_conditional_and_other_currency_claims_are_not_compared(tmp_path
     assert findings == []
 
 
-def test_a_channel_agrees_when_one_of_its_values_agrees(tmp_path: Path) -> None:
+def test_a_value_stated_twice_in_other_words_is_one_value(tmp_path: Path) -> None:
     findings = run_with(
         tmp_path,
         [
             claim("webshop", "warranty", "2 vuoden takuu", "2", unit="years"),
             claim("webshop", "warranty", "Takuu 24 kk", "2", unit="years"),
             claim("website", "warranty", "2 års garanti", "2", unit="years"),
-            claim("website", "warranty", "5 års garanti på ramen", "5", unit="years"),
         ],
         [ClaimConflict("claims")],
     )
     assert findings == []
+
+
+def test_a_components_claim_is_never_compared_with_the_products(tmp_path: Path) -> None:
+    (frame,) = extract_claims(
+        [TextBlock("5 års garanti på ramen.", "main")], "website", SITE + "palvelut"
+    )
+    assert (frame.service, frame.low, frame.condition) == ("warranty", Decimal("5"), "ramen")
+    findings = run_with(
+        tmp_path,
+        [
+            claim("webshop", "warranty", "2 vuoden takuu", "2", unit="years"),
+            claim("website", "warranty", "2 års garanti", "2", unit="years"),
+            frame,
+        ],
+        [ClaimConflict("claims")],
+    )
+    assert findings == []
+
+
+@pytest.mark.parametrize(
+    ("webshop", "website"),
+    [
+        # the website's services page says 79 € while its footer still repeats the 50 €
+        (
+            ["Ilmainen toimitus yli 50 € tilauksiin."],
+            ["Ilmainen toimitus yli 50 € tilauksiin.", "Toimitus on ilmainen yli 79 € tilauksiin."],
+        ),
+        (
+            ["Ilmainen toimitus yli 50 € tilauksiin."],
+            ["Ilmainen toimitus yli 79 euron tilauksille."],
+        ),
+        (["Fri frakt över 499 kr."], ["Fri frakt när du handlar för minst 599 kr."]),
+        (["Free delivery on orders over £50."], ["Free UK delivery on orders over £79."]),
+        (["Palautusoikeus 30 päivää."], ["Returns within 14 days."]),
+    ],
+)
+def test_thresholds_are_compared_by_their_number(
+    tmp_path: Path, webshop: list[str], website: list[str]
+) -> None:
+    items = [
+        found
+        for channel, texts in (("webshop", webshop), ("website", website))
+        for text in texts
+        for found in extract_claims(
+            [TextBlock(text, "main")],
+            channel,
+            (SHOP if channel == "webshop" else SITE) + "palvelut",
+            currency="EUR",
+            locale="fi_FI",
+        )
+    ]
+    findings = run_with(tmp_path, items, [ClaimConflict("claims")])
+    assert len(findings) == 1
+    assert set(findings[0]["channels"]) == {"webshop", "website"}
+
+
+def test_a_threshold_for_one_delivery_method_is_not_the_general_one(tmp_path: Path) -> None:
+    texts = {
+        "webshop": ["Ilmainen toimitus yli 50 € tilauksiin."],
+        "website": [
+            "Ilmainen toimitus yli 50 € tilauksiin.",
+            "Ilmainen toimitus noutopisteeseen yli 30 €.",
+        ],
+    }
+    items = [
+        found
+        for channel, sentences in texts.items()
+        for text in sentences
+        for found in extract_claims(
+            [TextBlock(text, "main")], channel, (SHOP if channel == "webshop" else SITE) + "p"
+        )
+    ]
+    assert run_with(tmp_path, items, [ClaimConflict("claims")]) == []
 
 
 def product_page(channel: str, name: str, path: str) -> Offer:

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from checker.config import ConfigError
-from checker.rulepacks import load_services
-from checker.store import SCHEMA, Store
+from checker.rule_types.packs import load_services
 from crawler.extraction.claims import (
     VocabularyError,
     build_vocabulary,
@@ -25,6 +24,8 @@ from crawler.extraction.claims import (
 from crawler.extraction.page import ParsedPage, TextBlock
 from crawler.extraction.vocabulary import load_vocabulary
 from crawler.items import ServiceClaim
+from crawler.store import Store
+from crawler.store.schema import TABLES
 from tests.conftest import run_omnicheck
 
 EXAMPLES = [
@@ -278,7 +279,7 @@ def test_the_crawl_looks_for_the_services_a_rule_pack_adds(
 def test_a_database_made_before_conditions_opens_and_stores_them(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as connection:
-        connection.executescript(SCHEMA.replace(",\n    condition TEXT", ""))
+        connection.executescript(TABLES.replace(",\n    condition TEXT", ""))
     store = Store(path)
     run = store.start_run("t", [("webshop", "webshop")])
     store.add_items(run, extract_claims([TextBlock("No returns on sale items.", "main")], "w", "u"))

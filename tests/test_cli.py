@@ -196,7 +196,7 @@ def test_run_refuses_an_output_in_a_missing_folder_before_crawling(tmp_path: Pat
     )
     assert result.exit_code == 2, result.output
     assert result.output.startswith(f"error: --output {target}: no folder")
-    from checker.store import Store
+    from crawler.store import Store
 
     assert len(Store(db, create=False).runs()) == 1  # nothing was crawled
 
@@ -230,7 +230,7 @@ def test_run_reads_baseline_and_waivers_before_crawling(
     result = run_omnicheck("run", "-c", str(config), "--db", str(db), *extra, cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert error in result.stderr
-    from checker.store import Store
+    from crawler.store import Store
 
     assert Store(db, create=False).runs() == []  # nothing was crawled
 

@@ -12,13 +12,13 @@ import pytest
 from click.testing import CliRunner
 
 from checker.cli import cli
-from checker.completeness import judge
 from checker.config import ConfigError, parse_config
-from checker.crawl import finish_channels
-from checker.store import Store
 from crawler.failures import classify_status
 from crawler.items import Offer, PageVisit, ServiceClaim
 from crawler.middlewares import retry_after_seconds
+from crawler.run.completeness import judge
+from crawler.run.process import finish_channels
+from crawler.store import Store
 
 CHANNEL = {"pages": 0, "failed": 0, "excluded": 0}
 
@@ -188,7 +188,7 @@ def test_check_exits_3_over_1_writes_the_report_and_says_why(tmp_path: Path) -> 
         )
     )
     store.add_items(run_id, items)
-    store.finish_run(run_id, finish_channels(store, run_id, config))
+    store.finish_run(run_id, finish_channels(store, run_id, config.crawl_plan()))
     store.close()
 
     output = tmp_path / "findings.json"

@@ -127,6 +127,15 @@ def test_valid_config_loads_with_every_key(tmp_path: Path) -> None:
             "file (a path ends in .yml or .yaml, relative to omnicheck.yml)",
         ),
         (
+            "channels:\n  - {name: a, kind: website, start_urls: [https://a.fi/], render: yes}\n",
+            "omnicheck.yml:2: channels[0].render: True is not one of html, js",
+        ),
+        (
+            "channels:\n  - name: a\n    kind: feed\n    feeds: [f.csv]\n    render: js\n",
+            "omnicheck.yml:5: channels[0].render: only website and webshop pages are rendered;"
+            " this is a feed",
+        ),
+        (
             "name: x\ncurrency: !!int euro\nchannels: []\n",
             "omnicheck.yml:2: malformed YAML: 'euro' is not a valid number "
             "(invalid literal for int() with base 10: 'euro')",
@@ -194,3 +203,31 @@ def test_a_rule_pack_that_cannot_be_read_is_one_line(
     assert result.output.startswith(f"error: {tmp_path / message.split(':', 1)[0]}:")
     assert message.split(":", 1)[1] in result.output
     assert len(result.output.splitlines()) == 1
+
+
+def test_channels_know_the_other_page_channels_scopes_and_overlaps_are_warned(
+    tmp_path: Path,
+) -> None:
+    config = parse_config(
+        "channels:\n"
+        "  - {name: shop, kind: webshop, start_urls: ['https://k.example/'], deny: [/haku]}\n"
+        "  - {name: site, kind: website, start_urls: ['https://k.example/site/']}\n"
+        "  - {name: some, kind: social, feeds: [f.xml]}\n"
+    )
+    arguments = config.channel("shop").spider_arguments(tmp_path)
+    assert arguments["render"] == "html"
+    assert arguments["other_channels"] == {
+        "site": {
+            "start_urls": ["https://k.example/site/"],
+            "sitemap_urls": [],
+            "allow": [],
+            "deny": [],
+        }
+    }
+    assert set(config.channel("site").other_channels) == {"shop"}
+    assert config.channel("some").other_channels == {}
+    [warning] = config.warnings
+    assert warning.startswith(
+        "omnicheck.yml:3: channels[1].start_urls: channel shop (k.example/) contains channel"
+        " site's folder k.example/site/: shop leaves the pages there to site;"
+    )

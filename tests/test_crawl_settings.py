@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from checker.cli import cli
 from checker.config import load_config
-from checker.crawl import crawl_settings, misspelled_setting, setting_errors, setting_warnings
+from crawler.run.process import crawl_settings
+from crawler.run.settings_check import misspelled_setting, setting_errors, setting_warnings
 from tests.conftest import run_omnicheck
 
 CONFIG = """name: Shop
@@ -51,7 +52,8 @@ def write_config(folder: Path, crawl: str, base: str = "http://127.0.0.1:9") -> 
 def test_settings_are_layered(
     tmp_path: Path, crawl: str, overrides: dict[str, str], name: str, expected: object
 ) -> None:
-    settings = crawl_settings(load_config(write_config(tmp_path, crawl)), "x.db", 7, overrides)
+    plan = load_config(write_config(tmp_path, crawl)).crawl_plan()
+    settings = crawl_settings(plan, "x.db", 7, overrides)
     getter = {
         bool: settings.getbool,
         int: settings.getint,
@@ -124,7 +126,7 @@ def test_numbers_and_flags_in_scrapy_s_spelling_are_accepted(tmp_path: Path) -> 
         "DOWNLOAD_TIMEOUT": "7.5",  # a whole-number default Scrapy reads as a float
         "X_OWN": "y",
     }
-    assert setting_errors(config, overrides) == []
+    assert setting_errors(config.crawl, overrides, config.located) == []
 
 
 def write_site(folder: Path) -> Path:
@@ -182,7 +184,8 @@ def test_a_near_miss_of_a_known_setting_is_named(name: str, meant: str | None) -
 
 def test_mistyped_settings_are_warned_with_file_and_line(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path, "  DOWNLOAD_DELAY: 1\n  DEPTH_LIMT: 3"))
-    warnings = setting_warnings(config, {"LOG_LEVLE": "INFO", "ZYTE_API_KEY": "k"})
+    given = {"LOG_LEVLE": "INFO", "ZYTE_API_KEY": "k"}
+    warnings = setting_warnings(config.crawl, given, config.located)
     assert warnings == [
         f"{config.path}:8: crawl.DEPTH_LIMT: not a setting of Scrapy or omnicheck;"
         " did you mean DEPTH_LIMIT? (passed on as written)",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.link import link_offers
+from checker.linking.linker import link_offers
 from crawler.extraction.product_feeds import FeedOptions, read_rows, row_offer
 from crawler.items import Offer
 from tests.conftest import run_omnicheck
@@ -186,7 +186,7 @@ channels:
     ) in result.stdout
     assert "erp: 1 of 1 pages fetched (100%)" in result.stdout
 
-    from checker.store import Store
+    from crawler.store import Store
 
     store = Store(database, create=False)
     offers = {(o["channel"], o["name"]): o for o in store.offers(1)}
@@ -208,7 +208,7 @@ def test_a_feed_ten_times_larger_takes_no_more_memory_to_crawl(tmp_path: Path, h
     (Scrapy's own item queue held up to 150 000 offers per feed before the pipelines ran); a feed
     downloaded over HTTP is written to a file as it arrives, never held as a response body."""
     from benchmarks.feeds import crawl_stage
-    from checker.store import Store
+    from crawler.store import Store
 
     *_, small = crawl_stage(tmp_path / "small", 2_000, http)
     _, database, _, large = crawl_stage(tmp_path / "large", 20_000, http)

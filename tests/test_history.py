@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.history import BaselineError, compare_runs, load_baseline, previous_baseline
+from checker.findings.history import BaselineError, compare_runs, load_baseline, previous_baseline
 from checker.reports import build_report, render
-from checker.store import Store, StoreError
+from crawler.store import Store, StoreError
 from tests.factories import checked_run, missing_finding, price_finding
 
 LAMP = price_finding("Otsalamppu 300", "34.90", "29.90")

@@ -10,7 +10,7 @@ import pytest
 
 from checker.findings import Finding
 from checker.reports import build_report, render
-from checker.store import Store
+from crawler.store import Store
 from tests.conftest import require_program
 from tests.factories import checked_run, missing_finding, price_finding
 from tests.webdriver import Browser

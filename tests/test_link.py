@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from checker.cli import cli
 from checker.config import ConfigError, parse_config
 from checker.engine import check_run
-from checker.link import link_offers
 from checker.linking.identifiers import normalise_identifier
+from checker.linking.linker import link_offers
 from checker.linking.overrides import load_overrides
-from checker.rulepacks import load_rules
-from checker.store import Store
+from checker.rule_types.packs import load_rules
 from crawler.items import Offer
+from crawler.store import Store
 from rules import RULES_DIR
 
 
@@ -374,7 +374,8 @@ def test_config_links_section(tmp_path: Path) -> None:
         CONFIG + "links:\n  threshold: 92\n  overrides: links.yml\n", tmp_path / "omnicheck.yml"
     )
     assert config.links.threshold == 92.0
-    assert [s.value for s in config.links.overrides.join[0]] == ["A", "B"]
+    assert config.links.overrides == tmp_path / "links.yml"
+    assert [s.value for s in load_overrides(config.links.overrides).join[0]] == ["A", "B"]
     assert parse_config(CONFIG).links.threshold == 88.0
 
 

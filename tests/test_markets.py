@@ -15,8 +15,8 @@ from checker.rule_types.availability_mismatch import AvailabilityMismatch
 from checker.rule_types.claim_conflict import ClaimConflict
 from checker.rule_types.missing_in_channel import MissingInChannel
 from checker.rule_types.price_mismatch import PriceMismatch
-from checker.store import Store
 from crawler.items import ServiceClaim
+from crawler.store import Store
 from tests.factories import offer, stored_run
 
 CHANNELS = {
@@ -97,7 +97,9 @@ def test_a_difference_inside_one_market_is_still_found(tmp_path: Path) -> None:
 def test_the_market_is_stored_with_the_run_and_added_to_older_databases(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     store = Store(path)
+    # a database made before the column, and before migrations were recorded
     store.db.conn.execute("ALTER TABLE channels DROP COLUMN market")
+    store.db.conn.execute("DROP TABLE _sqlite_migrations")
     store.close()
     store = Store(path)  # an older database gets the column on open
     run_id = store.start_run("t", [("shop-fi", "webshop", "fi"), ("feed", "feed")])
@@ -172,7 +174,7 @@ def test_an_ended_campaign_post_is_judged_by_its_own_markets_prices(tmp_path: Pa
 
 
 def test_a_crawl_records_each_channels_configured_market(tmp_path: Path) -> None:
-    from checker.crawl import start_run
+    from crawler.run.process import start_run
 
     text = (
         "channels:\n"
@@ -180,7 +182,7 @@ def test_a_crawl_records_each_channels_configured_market(tmp_path: Path) -> None
         "  - {name: shop-se, kind: webshop, start_urls: [https://k.se/], market: se}\n"
     )
     store = Store(tmp_path / "run.db")
-    run_id, _ = start_run(parse_config(text, tmp_path / "omnicheck.yml"), store)
+    run_id, _ = start_run(parse_config(text, tmp_path / "omnicheck.yml").crawl_plan(), store)
     assert {c["channel"]: c["market"] for c in store.channels(run_id)} == {
         "shop-fi": "fi",
         "shop-se": "se",

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from checker.cli import cli
 from checker.exitcodes import ExitCode
-from checker.notify import NotifyError, notifier, send_summary
 from checker.reports import build_report, render
-from checker.store import Store
+from checker.reports.notify import NotifyError, notifier, send_summary
+from crawler.store import Store
 from tests.factories import checked_run, missing_finding, price_finding
 
 

@@ -9,7 +9,7 @@ import pytest
 from price_parser import Price
 
 from crawler.extraction.prices import MAX_PRICE, currency_code, parse_price
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, corpus_missing
 
 PRICE_STRINGS = CORPUS / "price-strings.jsonl"
 
@@ -24,7 +24,7 @@ NEEDS_HINT = {
 
 def _corpus_cases() -> list[object]:
     if not PRICE_STRINGS.exists():
-        return [pytest.param(None, None, marks=pytest.mark.skip(reason="corpus not present"))]
+        return [corpus_missing(None, None)]
     cases = []
     for number, line in enumerate(PRICE_STRINGS.read_text(encoding="utf-8").splitlines()):
         row = json.loads(line)

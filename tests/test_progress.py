@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.progress import CrawlProgress
 from crawler.items import Offer, PageVisit
+from crawler.run.progress import CrawlProgress
 from tests.conftest import ROOT
 
 
@@ -23,6 +23,12 @@ def feed(progress: CrawlProgress) -> None:
         progress.counts[channel] = Counter()
     progress.record("webshop", PageVisit(channel="webshop", url="https://x/1"))
     progress.record("webshop", PageVisit(channel="webshop", url="https://x/2", ok=False))
+    # Pages not fetched on purpose are not failures (the run's note counts them as excluded).
+    for category in ("robots", "offsite", "other_channel", "not_found"):
+        left = PageVisit("webshop", f"https://x/{category}", ok=False, category=category, depth=1)
+        progress.record("webshop", left)
+    seed = PageVisit("webshop", "https://x/", ok=False, category="not_found", depth=0)
+    progress.record("webshop", seed)
     progress.record("webshop", Offer(channel="webshop", url="https://x/1"))
     progress.record("website", PageVisit(channel="website", url="https://y/1"))
 
@@ -36,7 +42,7 @@ def test_off_a_terminal_each_channel_writes_one_line_when_it_ends() -> None:
     progress.close("website", "closespider_timeout")
     progress.end()
     assert stream.getvalue() == (
-        "webshop: 1 pages, 1 failed, 1 offers — done\n"
+        "webshop: 1 pages, 2 failed, 1 offers — done\n"
         "website: 1 pages, 0 failed, 0 offers — closespider_timeout\n"
     )
 

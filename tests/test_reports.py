@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from checker.cli import cli
 from checker.exitcodes import ExitCode
 from checker.reports import Report, build_report, render
-from checker.store import Store
+from crawler.store import Store
 from tests.factories import checked_run, missing_finding, price_finding
 
 WAIVED_REASON = "Member price on the website"

@@ -198,7 +198,7 @@ def test_a_rule_pack_entry_of_the_wrong_type_names_its_key(
     tmp_path: Path, rule: str, error: str
 ) -> None:
     from checker.config import ConfigError
-    from checker.rulepacks import load_pack
+    from checker.rule_types.packs import load_pack
 
     path = tmp_path / "my-rules.yml"
     path.write_text(f"rules:\n  - {rule}\n", encoding="utf-8")
@@ -224,7 +224,7 @@ def test_docs_rules_page_has_a_section_per_rule_type() -> None:
 
 
 def test_a_rule_naming_a_channel_or_service_that_does_not_exist_is_said(tmp_path: Path) -> None:
-    from checker.rulepacks import load_pack, unknown_references
+    from checker.rule_types.packs import load_pack, unknown_references
 
     path = tmp_path / "pack.yml"
     path.write_text(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.store import Store
+from crawler.store import Store
 from tests.conftest import ROOT
 from tests.factories import checked_run, missing_finding, price_finding
 from tests.webdriver import free_port

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from checker.engine import check_run
-from checker.link import link_offers
-from checker.mentions import Catalogue
-from checker.rulepacks import load_rules
+from checker.linking.linker import link_offers
+from checker.linking.mentions import Catalogue
+from checker.rule_types.packs import load_rules
 from crawler.extraction.post_sources import read_posts
 from crawler.extraction.posts import availability_mentions, price_mentions
 from crawler.items import Post

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from checker.config import ConfigError
-from checker.waivers import Waiver, add_waiver, apply_waivers, load_waivers
+from checker.findings.waivers import Waiver, add_waiver, apply_waivers, load_waivers
 
 TODAY = dt.date(2025, 11, 23)
 
@@ -121,7 +121,7 @@ def test_waive_refuses_what_it_cannot_write_or_find(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from checker.cli import cli
-    from checker.store import Store
+    from crawler.store import Store
     from tests.factories import checked_run, price_finding
 
     config = tmp_path / "omnicheck.yml"

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker.config import ConfigError, parse_lines
+from checker.config.errors import ConfigError
+from checker.config.yamlfile import parse_lines
 from checker.linking.groups import Groups
 from checker.linking.identifiers import IDENTIFIERS, normalise_identifier, normalise_url
 from checker.linking.names import fold

@@ -1,116 +1,22 @@
 """Reports: the same checked run rendered for people and machines.
 
-Every renderer takes a ``Report`` (the run, its channels, its findings, the findings resolved
-since the baseline and the run history) and returns text or bytes, so the CLI only chooses a
-format and a destination.
+Every renderer takes a ``Report`` (``model``) and returns text or bytes, so the CLI only chooses
+a format and a destination. ``notify`` sends a summary through Apprise; ``datasette`` serves the
+results database for browsing.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-from checker import __version__
-from checker.history import Baseline, diff, previous_baseline, run_history
-from checker.store import Store
-
-COMPLETENESS_KEYS = ("excluded", "pending", "planned", "coverage", "threshold")
-
-
-@dataclass
-class Report:
-    run: dict[str, Any]
-    channels: list[dict[str, Any]]
-    findings: list[dict[str, Any]]
-    baseline: Baseline | None = None
-    resolved: list[dict[str, Any]] = field(default_factory=list)
-    history: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def incomplete(self) -> list[str]:
-        return [c["channel"] for c in self.channels if not c["complete"]]
-
-    @property
-    def notices(self) -> list[str]:
-        """Why some findings could not be reported: one sentence per incomplete channel."""
-        return [
-            f"{channel['channel']}: crawl incomplete ({channel.get('note') or 'not finished'}); "
-            "missing_in_channel findings against it are not reported, since a page not seen "
-            "is no evidence that it does not exist"
-            for channel in self.channels
-            if not channel["complete"]
-        ]
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "findings": len(self.findings),
-            "by_status": dict(Counter(f["status"] for f in self.findings)),
-            "by_kind": dict(Counter(f["kind"] for f in self.findings)),
-            "resolved": len(self.resolved),
-            "incomplete_channels": self.incomplete,
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        run = {key: self.run.get(key) for key in ("id", "name", "started", "finished", "status")}
-        return {
-            "tool": "omnicheck",
-            "version": __version__,
-            "run": run,
-            "baseline_run": self.baseline.run_id if self.baseline else None,
-            "baseline": self.baseline.label if self.baseline else None,
-            "channels": [
-                {
-                    key: channel[key]
-                    for key in ("channel", "kind", "pages", "failed", "offers", "claims", "note")
-                }
-                | {key: channel.get(key) for key in COMPLETENESS_KEYS}
-                | {
-                    "failures": json.loads(channel.get("failures") or "{}"),
-                    "complete": bool(channel["complete"]),
-                }
-                for channel in self.channels
-            ],
-            "summary": self.summary(),
-            "notices": self.notices,
-            "findings": self.findings,
-            "resolved": self.resolved,
-        }
-
-
-def build_report(store: Store, run_id: int, baseline: Baseline | None = None) -> Report:
-    """The report of a checked run; ``baseline`` defaults to the previous complete checked run."""
-    if baseline is None:
-        baseline = previous_baseline(store, run_id)
-    findings = store.findings(run_id)
-    return Report(
-        store.run(run_id),
-        store.channels(run_id),
-        findings,
-        baseline,
-        diff(findings, baseline).resolved,
-        run_history(store),
-    )
-
-
-def subject_label(finding: dict[str, Any]) -> str:
-    """The product or service a finding is about, as a person would name it."""
-    subject = finding["subject"]
-    for key in ("name", "label", "service", "sku", "gtin", "product"):
-        if subject.get(key):
-            return str(subject[key])
-    return ""
-
+from checker.reports import csv_report, html_report, json_report, junit, table, xlsx
+from checker.reports.model import Report, build_report, subject_label
 
 FORMATS = ("table", "json", "csv", "csv-excel", "xlsx", "junit", "html")
 BINARY_FORMATS = ("xlsx",)
 
 
 def render(report: Report, fmt: str, color: bool = False) -> str | bytes:
-    from checker.reports import csv_report, html_report, json_report, junit, table, xlsx
-
     renderers: dict[str, Callable[[Report], str | bytes]] = {
         "table": lambda r: table.render(r, color=color),
         "json": json_report.render,
@@ -121,3 +27,6 @@ def render(report: Report, fmt: str, color: bool = False) -> str | bytes:
         "html": html_report.render,
     }
     return renderers[fmt](report)
+
+
+__all__ = ["BINARY_FORMATS", "FORMATS", "Report", "build_report", "render", "subject_label"]

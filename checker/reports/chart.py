@@ -11,7 +11,7 @@ WIDTH, HEIGHT, MARGIN, LEGEND = 720, 240, 36, 22
 
 
 def history_chart(history: list[dict[str, Any]]) -> str:
-    """SVG of ``checker.history.run_history`` entries (oldest first)."""
+    """SVG of ``checker.findings.history.run_history`` entries (oldest first)."""
     if not history:
         return "<p>No checked runs yet.</p>"
     top = max(max(sum(entry[s] for s in STACKED) for entry in history), 1)

@@ -12,7 +12,7 @@ import csv
 import io
 from typing import Any
 
-from checker.reports import Report
+from checker.reports.model import Report
 from checker.reports.rows import COLUMNS, finding_rows
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from checker.history import DIFF_GROUPS, Diff
-from checker.reports import subject_label
+from checker.findings.history import DIFF_GROUPS, Diff
+from checker.reports.model import subject_label
 
 WIDTH = 80
 

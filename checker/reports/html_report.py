@@ -17,8 +17,8 @@ from collections import Counter
 from html import escape
 from typing import Any
 
-from checker.reports import Report, subject_label
 from checker.reports.chart import history_chart
+from checker.reports.model import Report, subject_label
 
 STATUSES = ("new", "persisting", "waived", "resolved")
 SEVERITY_ORDER = {"low": 1, "medium": 2, "high": 3}

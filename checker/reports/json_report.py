@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from checker.reports import Report
+from checker.reports.model import Report
 
 
 def render(report: Report) -> str:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 from xml.etree import ElementTree
 
-from checker.reports import Report, subject_label
+from checker.reports.model import Report, subject_label
 
 # characters XML 1.0 cannot hold at all; crawled text sometimes has them
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from checker.reports import subject_label
+from checker.reports.model import subject_label
 
 COLUMNS = (
     "fingerprint",

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from checker.reports import Report
+from checker.reports.model import Report
 
 WIDTH = 80
 SEVERITY_COLORS = {"high": "red", "medium": "yellow", "low": "blue"}

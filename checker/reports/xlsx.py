@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
-from checker.reports import Report, subject_label
+from checker.reports.model import Report, subject_label
 from checker.reports.rows import COLUMNS, finding_rows
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 WIDTHS = {"subject": 32, "value": 16, "url": 48, "evidence": 40, "message": 60, "waiver_reason": 32}
 RESOLVED_COLUMNS = ("fingerprint", "kind", "rule", "subject", "message")
@@ -28,6 +25,10 @@ RUN_COLUMNS = ("run", "started", "status", "new", "persisting", "waived", "resol
 
 
 def render(report: Report) -> bytes:
+    # openpyxl is imported when a workbook is asked for: every other command starts faster.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     findings = workbook.active
     assert findings is not None
@@ -68,6 +69,10 @@ def render(report: Report) -> bytes:
 
 
 def _table(sheet: Worksheet, columns: tuple[str, ...], rows: Iterable[list[Any]]) -> None:
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet.append(list(columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)

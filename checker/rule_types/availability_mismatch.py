@@ -25,8 +25,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.findings import Finding
-from checker.link import Product
-from checker.rule_types import (
+from checker.linking.linker import Product
+from checker.rule_types.base import (
     Option,
     RuleType,
     RunView,

@@ -3,13 +3,19 @@
 **What it checks**: services that carry a number (days of returns, delivery time, years of
 warranty, the order value for free delivery) compared across channels; and product attributes
 (weight, volume, dimensions, waterproof rating, material, warranty, origin) compared per linked
-product, after unit conversion. Two channels agree when any value one states agrees with any
-value the other states, so a page that says "30 päivää" twice in different words is one value.
-Ranges are compared bound by bound ("1–3 arkipäivää" = "1-3 days"; "1–3" ≠ "2–5"); measures
-agree within `relative_tolerance` percent, so rounded marketing copy ("1,2 kg" vs "1 180 g") is no
-finding; materials agree when one channel's list contains the other's. Negated claims ("ei
-palautusoikeutta") and claims narrowed by a condition ("alennustuotteilla", "sale items") are
-never compared with a general claim, and money in different currencies is never compared.
+product, after unit conversion. A service's numbers are compared value by value: every value one
+channel states (a threshold, a number of days) must be stated by the other too, so a website
+whose services page says "yli 79 €" disagrees with a webshop that says "yli 50 €" even where the
+website's footer repeats the 50. A product attribute agrees when any value one channel states
+agrees with any the other states. A value inside a stated range agrees with it, on either side
+("paino 1,2–1,4 kg" and "1,3 kg"; "-10…-20 °C" and "-15 °C"; "1–3 arkipäivää" and "2
+arkipäivää"); two ranges are compared bound by bound ("1–3" = "1-3 days"; "1–3" ≠ "2–5");
+measures agree within `relative_tolerance` percent, so rounded marketing copy ("1,2 kg" vs
+"1 180 g") is no finding; materials agree when one channel's list contains the other's. Values
+that are not the same fact are never compared: negated claims ("ei palautusoikeutta") and claims
+narrowed by a condition ("alennustuotteilla", "sale items", "noutopisteeseen") with a general
+claim, money in different currencies, one side of a product with its three dimensions, and (at
+extraction) a component's value ("sadesuojan paino") or another unit's ("120 g/m²").
 
 **Why it matters**: the website promising 30-day returns and the webshop 14, or a backpack that
 weighs 1,2 kg in the webshop and 1 450 g on the brand site, is a promise one channel cannot keep
@@ -37,8 +43,8 @@ from decimal import Decimal
 from typing import Any
 
 from checker.findings import Finding, fingerprint
-from checker.link import Product
-from checker.rule_types import Option, RuleType, RunView, product_subject, register
+from checker.linking.linker import Product
+from checker.rule_types.base import Option, RuleType, RunView, product_subject, register
 from crawler.extraction.attributes import default_attribute_vocabulary
 
 MAX_SENTENCES = 3
@@ -86,7 +92,7 @@ class ClaimConflict(RuleType):
                 channel: {(c["low"], c["high"]) for c in claims}
                 for channel, claims in by_channel.items()
             }
-            if not _disagree(values, lambda a, b: a == b):
+            if not _disagree(values, _within_or_equal, every_value=True):
                 continue
             label = view.label(service)
             channels = {
@@ -162,30 +168,77 @@ class ClaimConflict(RuleType):
         return not self.settings["channels"] or channel in self.settings["channels"]
 
 
-def _disagree(values: dict[str, set[Any]], agree: Any) -> bool:
-    """True when some two channels share no value that agrees."""
+def _disagree(values: dict[str, set[Any]], agree: Any, every_value: bool = False) -> bool:
+    """True when some two channels disagree: share no value that agrees, or with
+    ``every_value``, one states a value the other does not. Two channels whose values are not the
+    same fact (``agree`` gives None for every pair) do not disagree."""
     channels = sorted(values)
     return any(
-        not any(agree(a, b) for a in values[first] for b in values[second])
+        _pair_disagrees(values[first], values[second], agree, every_value)
         for index, first in enumerate(channels)
         for second in channels[index + 1 :]
     )
 
 
-def _agree(kind: str, a: str, b: str, tolerance: Decimal) -> bool:
+def _pair_disagrees(left: set[Any], right: set[Any], agree: Any, every_value: bool) -> bool:
+    verdicts = {(a, b): agree(a, b) for a in left for b in right}
+    if all(verdict is None for verdict in verdicts.values()):
+        return False
+    if not every_value:
+        return not any(verdicts.values())
+    return any(not any(verdicts[(a, b)] for b in right) for a in left) or any(
+        not any(verdicts[(a, b)] for a in left) for b in right
+    )
+
+
+def _within_or_equal(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> bool:
+    """Two (low, high) claims agree when equal, or when one is a single value inside the other's
+    range ("2 arkipäivää" and "1–3 arkipäivää")."""
+    if a == b:
+        return True
+    (low_a, high_a), (low_b, high_b) = a, b
+    if low_a == high_a:
+        return low_b <= low_a <= high_b
+    if low_b == high_b:
+        return low_a <= low_b <= high_a
+    return False
+
+
+def _agree(kind: str, a: str, b: str, tolerance: Decimal) -> bool | None:
+    """Whether two attribute values agree; None when they are not the same fact (one side of a
+    product against its three dimensions)."""
     if kind == "named":
         left, right = set(a.split(",")), set(b.split(","))
         return left <= right or right <= left
     sides_a, sides_b = a.split("x"), b.split("x")
     if len(sides_a) != len(sides_b):
-        return False
+        return None
     return all(
-        _close(Decimal(x), Decimal(y), tolerance) for x, y in zip(sides_a, sides_b, strict=True)
+        _measures_agree(_bounds(x), _bounds(y), tolerance)
+        for x, y in zip(sides_a, sides_b, strict=True)
     )
 
 
+def _bounds(value: str) -> tuple[Decimal, Decimal]:
+    """A stored measure as (low, high): "1200" or a range "1200..1400"."""
+    low, _, high = value.partition("..")
+    return Decimal(low), Decimal(high or low)
+
+
+def _measures_agree(
+    a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal], tolerance: Decimal
+) -> bool:
+    """Equal within the tolerance, bound by bound; a single value inside the other's range."""
+    if a[0] == a[1] and b[0] != b[1]:
+        a, b = b, a
+    if b[0] == b[1] and a[0] != a[1]:
+        low, high = a
+        return low - abs(low) * tolerance <= b[0] <= high + abs(high) * tolerance
+    return _close(a[0], b[0], tolerance) and _close(a[1], b[1], tolerance)
+
+
 def _close(a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
-    return abs(a - b) <= min(a, b) * tolerance
+    return abs(a - b) <= min(abs(a), abs(b)) * tolerance
 
 
 def _product_of_page(products: list[Product]) -> dict[tuple[str, str], Product]:

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.findings import Finding
-from checker.rule_types import Option, RuleType, RunView, register
+from checker.rule_types.base import Option, RuleType, RunView, register
 
 
 @register

@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from checker.findings import Finding
-from checker.rule_types import Option, RuleType, RunView, product_subject, register
+from checker.rule_types.base import Option, RuleType, RunView, product_subject, register
 
 
 @register

@@ -27,8 +27,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checker.findings import Finding
-from checker.mentions import Mention, snippet
-from checker.rule_types import Option, RuleType, RunView, product_name, product_subject, register
+from checker.linking.mentions import Mention, snippet
+from checker.rule_types.base import (
+    Option,
+    RuleType,
+    RunView,
+    product_name,
+    product_subject,
+    register,
+)
 
 
 @register

@@ -30,9 +30,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from checker.findings import Finding
-from checker.link import Product
-from checker.mentions import Mention, snippet
-from checker.rule_types import Option, RuleType, RunView, product_name, product_subject, register
+from checker.linking.linker import Product
+from checker.linking.mentions import Mention, snippet
+from checker.rule_types.base import (
+    Option,
+    RuleType,
+    RunView,
+    product_name,
+    product_subject,
+    register,
+)
 
 
 @register

@@ -13,6 +13,7 @@ from crawler.extraction.claims import ServiceVocabulary, extract_claims
 from crawler.extraction.offers import ExtractionOptions, extract_offers
 from crawler.extraction.page import ParsedPage
 from crawler.extraction.prices import currency_code, plausible
+from crawler.extraction.script_built import SCRIPT_BUILT, looks_script_built
 from crawler.extraction.structured import structured_data
 from crawler.items import Offer, ProductAttribute, ServiceClaim
 
@@ -56,6 +57,8 @@ def extract_page(
     for offer in offers:
         _drop_unusable_price(offer, page.problems)
     attributes = extract_attributes(page, options.channel, data=data) if offers else []
+    if not offers and looks_script_built(page):
+        page.problems.append(SCRIPT_BUILT)
     return PageExtraction(
         url=url,
         title=page.title,

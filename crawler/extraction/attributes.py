@@ -25,6 +25,12 @@ from crawler.extraction.vocabulary import load_vocabulary
 from crawler.items import ProductAttribute
 
 NUMBER = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+# A number with its sign ("-15 °C", "−10"), and a range of two ("1,2–1,4 kg", "-10…-20 °C",
+# "50–55 cm"): a range is stored as "low..high" and agrees with any value inside it.
+SIGNED = rf"[-−]?(?:{NUMBER})"
+RANGE = rf"(?P<low>{SIGNED})(?:\s*(?:[-–—]|…|\.\.\.?|\bto\b|\btill\b)\s*(?P<high>{SIGNED}))?"
+# A unit followed by "/" or a square or cube is another unit ("120 g/m²", "5 l/min").
+PER_OTHER_UNIT = r"(?!\w)(?!\s*/)(?![²³])"
 TIMES = r"\s*[x×*]\s*"
 REACH = 60  # characters after an attribute's name in which its value must follow
 LABEL_MAX = 60
@@ -89,8 +95,9 @@ def build_attribute_vocabulary(data: dict[str, Any]) -> AttributeVocabulary:
     }
     measures = {
         base: re.compile(
-            rf"({NUMBER})\s*-?\s*({'|'.join(s for spellings in table.values() for s in spellings)})"
-            r"(?!\w)",
+            rf"(?<![\w.,]){RANGE}\s*-?\s*"
+            rf"(?P<unit>{'|'.join(s for spellings in table.values() for s in spellings)})"
+            + PER_OTHER_UNIT,
             re.IGNORECASE,
         )
         for base, table in data.get("units", {}).items()
@@ -147,8 +154,24 @@ def read_value(
     match = vocabulary.measures[base].search(text)
     if match is None:
         return None
-    number = _normalise(match.group(1), match.group(2), base, vocabulary)
-    return (str(number), number) if number is not None else None
+    return measured(match, base, vocabulary)
+
+
+def measured(
+    match: re.Match[str], base: str, vocabulary: AttributeVocabulary
+) -> tuple[str, Decimal | None] | None:
+    """(value, number) of a measure: "1200" and 1200, or a range "1200..1400" and no number."""
+    low = _normalise(match.group("low"), match.group("unit"), base, vocabulary)
+    high = match.group("high")
+    if low is None:
+        return None
+    if high is None:
+        return str(low), low
+    other = _normalise(high, match.group("unit"), base, vocabulary)
+    if other is None:
+        return None
+    low, other = sorted((low, other))
+    return (f"{low}..{other}", None) if low != other else (str(low), low)
 
 
 def _normalise(
@@ -156,7 +179,8 @@ def _normalise(
 ) -> Decimal | None:
     for factor, pattern in vocabulary.factors[base]:
         if pattern.match(unit):
-            value = Fraction(re.sub(r"[\s\u00a0\u202f]", "", amount).replace(",", ".")) * factor
+            digits = re.sub(r"[\s\u00a0\u202f]", "", amount).replace(",", ".").replace("−", "-")
+            value = Fraction(digits) * factor
             return plain(Decimal(value.numerator) / Decimal(value.denominator))
     return None
 
@@ -164,10 +188,14 @@ def _normalise(
 def _dimensions(
     text: str, base: str, vocabulary: AttributeVocabulary
 ) -> tuple[str, Decimal | None] | None:
+    """Sides in mm, largest first ("600x300x200"); a side may be a range ("500..550"). One
+    measure alone after a dimensions label is one side ("Mitat: 50–55 cm"): it is compared only
+    with another channel's one side."""
     pattern = re.compile(rf"({NUMBER}){TIMES}({NUMBER})(?:{TIMES}({NUMBER}))?\s*([^\W\d]+)")
     match = pattern.search(text)
     if match is None:
-        return None
+        single = vocabulary.measures[base].search(text)
+        return measured(single, base, vocabulary) if single else None
     sides = [
         _normalise(side, match.group(4), base, vocabulary)
         for side in match.groups()[:3]
@@ -233,10 +261,10 @@ def _from_description(
             clause = _clause_before(description, match.start()) + match.group(0) + after
             if vocabulary.components.search(clause):
                 continue
-            number = _normalise(match.group(1), match.group(2), attribute.unit, vocabulary)
-            if number is not None:
+            value = measured(match, attribute.unit, vocabulary)
+            if value is not None:
                 evidence = _sentence_around(description, match.start())
-                yield attribute, str(number), number, f"{source} description", evidence
+                yield attribute, value[0], value[1], f"{source} description", evidence
 
 
 # -- spec tables, definition lists and labelled lines -------------------------------------

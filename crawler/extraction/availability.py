@@ -1,72 +1,186 @@
 """Availability as one of in_stock, out_of_stock, preorder, backorder, discontinued, unknown.
 
 The words come from ``rules/vocab/availability.yml``: schema.org values (any URL form such as
-``https://schema.org/InStock`` or ``http://schema.org/OutOfStock``), Merchant Center values and the
-phrases Finnish, Swedish and English shops write.
+``https://schema.org/InStock`` or ``http://schema.org/OutOfStock``), Merchant Center values, the
+phrase classes shops write (in stock, limited stock, out of stock, notify me, back order,
+pre-order, coming soon, only in stores, discontinued) and the labels of buy buttons.
+
+A phrase is read in its clause: an in-stock phrase denied a few words before ("not in stock",
+"ei ole tällä hetkellä saatavilla", "nicht auf Lager") or answered "no" after ("I lager: nej") is
+out of stock, and one with a count of zero beside it ("Varastossa: 0 kpl") too. A clause about
+the shops ("Finns i lager i 5 butiker") does not decide whether the product can be bought online:
+it becomes a note beside the online status.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from crawler.extraction.vocabulary import alternation, load_vocabulary, whole_words
 
 UNKNOWN = "unknown"
+IN_STOCK = "in_stock"
+# Hyphens, underscores and dashes inside a phrase are spaces: "out-of-stock", "sold_out".
+JOINERS = re.compile(r"(?<=[^\W\d])[-_\u2010\u2011\u2012\u2013](?=[^\W\d])")
+SPACES = re.compile(r"\s+")
+# Two items glued by minified markup ("onlineCheck in-store stock") are two clauses.
+GLUED = re.compile(r"(?<=[a-zäöåü])(?=[A-ZÄÖÅÜ][a-zäöåü])")
+CLAUSE_END = re.compile(
+    r"[.;!?|•\n]|,\s|\s[-–—]\s|\s(?:but|mutta|men|aber|og|und)\s", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a text says about stock: the online status, the words that said it, and what it
+    says about the shops (``note``), kept for per-store work."""
+
+    status: str = UNKNOWN
+    phrase: str = ""
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    schema: dict[str, str]
+    phrases: dict[str, tuple[str, str | None]]  # phrase -> (status, note of its class)
+    pattern: re.Pattern[str]
+    negation: re.Pattern[str]
+    answered_no: re.Pattern[str]
+    stores: re.Pattern[str]
+    online: re.Pattern[str]
+    zero_after: re.Pattern[str]
+    zero_before: re.Pattern[str]
+    buy: re.Pattern[str]
+    not_buy: re.Pattern[str]
+    buy_length: int
+
+
+def normalise(text: str) -> str:
+    """The text as phrases are matched: one space for any run of spaces, hyphens and underscores
+    inside words read as spaces, typographic apostrophes as plain ones."""
+    text = text.replace("\u2019", "'").replace("\u00a0", " ")
+    return SPACES.sub(" ", JOINERS.sub(" ", text)).strip()
+
+
+def _words(values: Any) -> list[str]:
+    if isinstance(values, dict):
+        return [normalise(str(word)) for words in values.values() for word in words]
+    return [normalise(str(word)) for word in values or []]
 
 
 @cache
-def _zero_count() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A count of zero right after a phrase ("Varastossa: 0 kpl", "I lager: 0") and right before
-    one ("0 in stock"): a zero with a count's unit, or a bare zero at the end of the text, and
-    never another place's ("0 st i butik") or another quantity ("0 % korolla", "0 kr frakt")."""
-    vocabulary = load_vocabulary("availability")
-    counts = alternation(vocabulary.get("zero_counts", []))
-    elsewhere = alternation(vocabulary.get("zero_counts_elsewhere", []))
+def _vocabulary() -> _Vocabulary:
+    data = load_vocabulary("availability")
+    schema = {key.lower(): value for key, value in data.get("schema_org", {}).items()}
+    phrases: dict[str, tuple[str, str | None]] = {}
+    for spec in data.get("classes", {}).values():
+        for phrase in _words(spec.get("phrases", {})):
+            phrases[phrase.lower()] = (spec["status"], spec.get("note"))
+    reach = int(data.get("negation_reach", 3))
+    negations = alternation(_words(data.get("negations", {})))
+    counts = alternation(data.get("zero_counts", []))
+    elsewhere = alternation(data.get("zero_counts_elsewhere", []))
     counted = rf"\s*(?:{counts})(?!\w)(?!\s*(?:{elsewhere})(?!\w))"
-    after = rf"^[\s:=]*0(?:{counted}|\s*[.!]?\s*$)"
-    before = rf"(?:^|(?<=[\s:(]))0(?:\s*(?:{counts}))?\s*$"
-    return re.compile(after, re.IGNORECASE), re.compile(before, re.IGNORECASE)
-
-
-@cache
-def _tables() -> tuple[dict[str, str], re.Pattern[str], dict[str, str]]:
-    vocabulary = load_vocabulary("availability")
-    schema = {key.lower(): value for key, value in vocabulary.get("schema_org", {}).items()}
-    phrases: dict[str, str] = {}
-    for status, by_language in vocabulary.get("phrases", {}).items():
-        for words in by_language.values():
-            for word in words:
-                phrases[word.lower()] = status
-    return schema, whole_words(phrases), phrases
+    buy = alternation(_words(data.get("buy_buttons", {})))
+    return _Vocabulary(
+        schema=schema,
+        phrases=phrases,
+        pattern=whole_words(phrases),
+        negation=re.compile(
+            rf"(?<!\w)(?:{negations})(?!\w)(?:\s+[^\s]+){{0,{reach}}}\s*$", re.IGNORECASE
+        ),
+        answered_no=re.compile(
+            rf"^\s*[:=]?\s*(?:{alternation(data.get('answered_no', []))})(?!\w)", re.IGNORECASE
+        ),
+        stores=whole_words(_words(data.get("places", {}).get("stores", []))),
+        online=whole_words(_words(data.get("places", {}).get("online", []))),
+        zero_after=re.compile(rf"^[\s:=]*0(?:{counted}|\s*[.!]?\s*$)", re.IGNORECASE),
+        zero_before=re.compile(rf"(?:^|(?<=[\s:(]))0(?:\s*(?:{counts}))?\s*$", re.IGNORECASE),
+        buy=re.compile(rf"^(?:{buy})(?!\w)", re.IGNORECASE),
+        not_buy=whole_words(_words(data.get("not_buy_buttons", []))),
+        buy_length=int(data.get("buy_button_length", 40)),
+    )
 
 
 def from_schema(value: object) -> str:
     """Normalise a structured-data availability value (schema.org URL or feed word)."""
     if not isinstance(value, str) or not value.strip():
         return UNKNOWN
-    schema, _, _ = _tables()
-    key = value.strip().rstrip("/").rsplit("/", 1)[-1].lower()
+    schema = _vocabulary().schema
+    key = value.strip().rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower()
     return schema.get(key) or schema.get(value.strip().lower()) or from_text(value)
 
 
 def from_text(text: str | None) -> str:
-    """Normalise free text ("Loppuunmyyty", "I lager", "Only 2 left in stock").
+    """The online status free text states ("Loppuunmyyty", "I lager", "Only 2 left in stock")."""
+    return read_text(text).status
 
-    The longest phrase found wins, so negated phrases ("ei varastossa") beat their positive part;
-    an in-stock phrase with a count of zero beside it ("Varastossa: 0 kpl") is out of stock.
+
+def read_text(text: str | None) -> Reading:
+    """What a stock message says, online and in the shops.
+
+    Of the phrases said about buying online (or about no place), the longest decides; a phrase
+    in a clause that names a store only adds to the note.
     """
     if not text:
-        return UNKNOWN
-    _, pattern, phrases = _tables()
-    found = list(pattern.finditer(text))
-    if not found:
-        return UNKNOWN
-    longest = max(found, key=lambda match: len(match.group(0)))
-    status = phrases[longest.group(0).lower()]
-    after, before = _zero_count()
-    if status == "in_stock" and (
-        after.search(text[longest.end() :]) or before.search(text[: longest.start()])
-    ):
-        return "out_of_stock"
-    return status
+        return Reading()
+    vocabulary = _vocabulary()
+    normal = normalise(GLUED.sub(". ", text))
+    online: list[tuple[int, str, str, str | None]] = []
+    stores: list[str] = []
+    for match in vocabulary.pattern.finditer(normal):
+        status, note = vocabulary.phrases[match.group(0).lower()]
+        if status == IN_STOCK and _denied(normal, match, vocabulary):
+            status = "out_of_stock"
+        clause = _clause(normal, match.start(), match.end())
+        if note is None and _about_stores(clause, match.group(0), vocabulary):
+            stores.append(f"{status}: {clause}")
+            continue
+        online.append((len(match.group(0)), status, match.group(0), note))
+    note = "in stores: " + "; ".join(stores) if stores else None
+    if not online:
+        return Reading(UNKNOWN, "", note)
+    _, status, phrase, class_note = max(online, key=lambda found: found[0])
+    return Reading(status, phrase, note or class_note)
+
+
+def _denied(text: str, match: re.Match[str], vocabulary: _Vocabulary) -> bool:
+    """An in-stock phrase denied before it in its clause, answered "no" after it, or beside a
+    count of zero."""
+    start = _clause_start(text, match.start())
+    before, after = text[start : match.start()], text[match.end() :]
+    if vocabulary.negation.search(before) or vocabulary.answered_no.search(after):
+        return True
+    return bool(vocabulary.zero_after.search(after) or vocabulary.zero_before.search(before))
+
+
+def _clause_start(text: str, position: int) -> int:
+    ends = [found.end() for found in CLAUSE_END.finditer(text, 0, position)]
+    return ends[-1] if ends else 0
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    following = CLAUSE_END.search(text, end)
+    return text[_clause_start(text, start) : following.start() if following else len(text)].strip()
+
+
+def _about_stores(clause: str, phrase: str, vocabulary: _Vocabulary) -> bool:
+    """A clause naming a store and not the web shop ("Finns i lager i 5 butiker")."""
+    rest = clause.replace(phrase, " ", 1)
+    return bool(vocabulary.stores.search(rest)) and not vocabulary.online.search(rest)
+
+
+def is_buy_label(label: str | None) -> bool:
+    """A buy button's label: "Lisää ostoskoriin", "Lägg i varukorgen", "Add to cart", "Osta",
+    "In den Warenkorb", "Buy MP3 Album $9.49"; not "Add to wish list" or "Buy in store"."""
+    if not label:
+        return False
+    vocabulary = _vocabulary()
+    text = normalise(label)
+    if not text or len(text) > vocabulary.buy_length:
+        return False
+    return bool(vocabulary.buy.search(text)) and not vocabulary.not_buy.search(text)

@@ -8,41 +8,27 @@ evidence. A price nobody can stand behind is left out: a false price is worse th
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from crawler.extraction import availability, visible
+from crawler.extraction.options import ExtractionOptions
 from crawler.extraction.page import ParsedPage, clean_text
-from crawler.extraction.prices import Money, parse_price, plausible, to_decimal
+from crawler.extraction.price_labels import is_from_price, price_words
+from crawler.extraction.prices import Money, currency_code, parse_price, plausible, to_decimal
+from crawler.extraction.product_block import ProductBlock
+from crawler.extraction.schema_offers import SNIPPET, from_product, merge_or_add, record
 from crawler.extraction.structured import (
-    as_list,
     first_text,
     offers_of,
     opengraph_product,
     product_nodes,
     structured_data,
-    type_names,
-    variants_of,
 )
 from crawler.items import Offer
 
 STRUCTURED = ("json-ld", "microdata", "rdfa")
-REGULAR_PRICE_TYPES = {"strikethroughprice", "listprice", "msrp", "srp", "regularprice"}
-GTIN_KEYS = ("gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn")
 STRUCK = "self::del or self::s or self::strike"
-SNIPPET = 160
-
-
-@dataclass
-class ExtractionOptions:
-    """What the channel's configuration tells extraction."""
-
-    channel: str = ""
-    currency: str | None = None
-    locale: str | None = None
-    selectors: dict[str, str] = field(default_factory=dict)
 
 
 def extract_offers(
@@ -59,9 +45,9 @@ def extract_offers(
     offers: list[Offer] = []
     for syntax in STRUCTURED:
         for node in product_nodes(data.get(syntax, [])):
-            offer = _from_product(node, syntax, page, options)
+            offer = from_product(node, syntax, page, options)
             if offer is not None:
-                _merge_or_add(offers, offer)
+                merge_or_add(offers, offer)
     if not _priced(offers):
         graph = opengraph_product(data.get("opengraph", []))
         found = _from_opengraph(graph, page, options) if graph is not None else None
@@ -72,9 +58,11 @@ def extract_offers(
     markup: visible.ProductMarkup | None = None
     if not _priced(offers):
         markup = visible.ProductMarkup(page)
-        found = _from_markup(markup, options)
+        found = _from_markup(markup, options, _page_currency(page, data) or options.currency)
         if found is not None:
             _adopt_price(offers, found)
+    if offers and offers[0].availability == availability.UNKNOWN:
+        _opengraph_availability(offers[0], data.get("opengraph", []))
     if not offers or offers[0].availability == availability.UNKNOWN:
         _read_availability(offers, markup or visible.ProductMarkup(page), options)
     for offer in offers:
@@ -102,184 +90,6 @@ def _adopt_price(offers: list[Offer], found: Offer) -> None:
                 main.evidence[key] = found.evidence[key]
 
 
-# -- schema.org ---------------------------------------------------------------------------
-
-
-def _from_product(
-    node: dict[str, Any], syntax: str, page: ParsedPage, options: ExtractionOptions
-) -> Offer | None:
-    offer = Offer(channel=options.channel, url=page.url)
-    _identity(offer, node, syntax)
-    own_offers = offers_of(node)
-    variants = variants_of(node)
-    for variant in variants:
-        own_offers.extend(offers_of(variant))
-    prices: list[tuple[Money, dict[str, Any]]] = []
-    statuses: list[str] = []
-    for item in own_offers:
-        statuses.append(availability.from_schema(first_text(item.get("availability"))))
-        money = _offer_price(item, options)
-        if money is not None:
-            prices.append((money, item))
-        regular = _regular_price(item, options)
-        if regular is not None and offer.regular_price is None:
-            offer.regular_price = regular.amount
-            _record(offer, "regular_price", syntax, f"{regular}")
-    if prices:
-        money, chosen = _selling_price(prices)
-        amounts = {amount.amount for amount, _ in prices}
-        offer.is_from_price = len(amounts) > 1 or _has_range(chosen)
-        offer.price, offer.currency = money.amount, money.currency
-        _record(offer, "price", syntax, f"offers.price = {money}")
-        offer.price_valid_from = _date(chosen.get("validFrom") or chosen.get("priceValidFrom"))
-        offer.price_valid_until = _date(chosen.get("priceValidUntil"))
-        if len(own_offers) > 1:
-            _variant(offer, chosen)
-        offer.sku = offer.sku or first_text(chosen.get("sku"))
-        offer_url = first_text(chosen.get("url"))
-        if offer_url and offer_url.startswith("http"):
-            offer.canonical_url = offer_url
-    status = _product_status(statuses)
-    if status != availability.UNKNOWN:
-        offer.availability = status
-        _record(offer, "availability", syntax, _status_evidence(own_offers, status))
-    old, current = offer.regular_price, offer.price
-    if old is not None and current is not None and old <= current:
-        offer.regular_price = None
-    if offer.price is None and not offer.name:
-        return None
-    return offer
-
-
-def _selling_price(
-    prices: list[tuple[Money, dict[str, Any]]],
-) -> tuple[Money, dict[str, Any]]:
-    """The price the page sells at: that of its first offer one can buy (the variant the page
-    shows first), else its first offer; a summary range (AggregateOffer) only when the page lists
-    no single offer."""
-    single = [pair for pair in prices if "aggregateoffer" not in type_names(pair[1])]
-    candidates = single or prices
-    buyable = [
-        pair
-        for pair in candidates
-        if availability.from_schema(first_text(pair[1].get("availability"))) == "in_stock"
-    ]
-    return (buyable or candidates)[0]
-
-
-def _product_status(statuses: list[str]) -> str:
-    """In stock when any offer is (a size sold out is not the product sold out)."""
-    known = [status for status in statuses if status != availability.UNKNOWN]
-    if "in_stock" in known:
-        return "in_stock"
-    return known[0] if known else availability.UNKNOWN
-
-
-def _status_evidence(items: list[dict[str, Any]], status: str) -> str:
-    values = [first_text(item.get("availability")) or "" for item in items]
-    matching = [v for v in values if availability.from_schema(v) == status]
-    counted = f" ({len(matching)} of {len(values)} offers)" if len(values) > 1 else ""
-    return f"offers.availability = {matching[0] if matching else status}{counted}"
-
-
-def _variant(offer: Offer, item: dict[str, Any]) -> None:
-    """Attributes of the offer whose price was taken, when it is one of several variants."""
-    for key in ("sku", "name", "size", "color", "gtin13", "gtin"):
-        value = first_text(item.get(key))
-        if value and value != getattr(offer, key, None):
-            offer.variant[key] = value
-
-
-def _identity(offer: Offer, node: dict[str, Any], syntax: str) -> None:
-    offer.name = first_text(node.get("name"))
-    offer.brand = first_text(node.get("brand")) or first_text(node.get("manufacturer"))
-    offer.sku = first_text(node.get("sku")) or first_text(node.get("productID"))
-    offer.mpn = first_text(node.get("mpn"))
-    for key in GTIN_KEYS:
-        gtin = first_text(node.get(key))
-        if gtin and re.fullmatch(r"\d{8,14}", gtin.replace(" ", "")):
-            offer.gtin = gtin.replace(" ", "")
-            break
-    for key in ("name", "brand", "sku", "mpn", "gtin"):
-        if getattr(offer, key):
-            offer.sources[key] = syntax
-    url = first_text(node.get("url"))
-    if url and url.startswith("http"):
-        offer.canonical_url = url
-
-
-def _offer_price(item: dict[str, Any], options: ExtractionOptions) -> Money | None:
-    currency = first_text(item.get("priceCurrency"))
-    amount = to_decimal(first_text(item.get("price")))
-    if amount is None:
-        amount = to_decimal(first_text(item.get("lowPrice")))
-    if amount is None:
-        for spec in _price_specs(item):
-            if not _spec_kind(spec) and not spec.get("referenceQuantity"):
-                amount = to_decimal(first_text(spec.get("price")))
-                currency = currency or first_text(spec.get("priceCurrency"))
-                if amount is not None:
-                    break
-    if not plausible(amount):
-        return None
-    assert amount is not None
-    return Money(amount, (currency or options.currency or "").upper() or None)
-
-
-def _regular_price(item: dict[str, Any], options: ExtractionOptions) -> Money | None:
-    for spec in _price_specs(item):
-        if _spec_kind(spec) in REGULAR_PRICE_TYPES:
-            amount = to_decimal(first_text(spec.get("price")))
-            if plausible(amount):
-                assert amount is not None
-                currency = first_text(spec.get("priceCurrency")) or options.currency
-                return Money(amount, currency)
-    return None
-
-
-def _price_specs(item: dict[str, Any]) -> list[dict[str, Any]]:
-    return [spec for spec in as_list(item.get("priceSpecification")) if isinstance(spec, dict)]
-
-
-def _spec_kind(spec: dict[str, Any]) -> str:
-    kind = first_text(spec.get("priceType")) or ""
-    return kind.rstrip("/").rsplit("/", 1)[-1].lower()
-
-
-def _has_range(item: dict[str, Any]) -> bool:
-    low, high = (
-        to_decimal(first_text(item.get("lowPrice"))),
-        to_decimal(first_text(item.get("highPrice"))),
-    )
-    return low is not None and high is not None and high > low
-
-
-def _date(value: Any) -> str | None:
-    text = first_text(value)
-    return text[:25] if text else None
-
-
-def _merge_or_add(offers: list[Offer], new: Offer) -> None:
-    """The same product declared in two syntaxes is one offer; fill what the first lacked."""
-    for offer in offers:
-        same = (offer.sku and offer.sku == new.sku) or (offer.gtin and offer.gtin == new.gtin)
-        same = same or (offer.name is not None and offer.name == new.name)
-        if same:
-            for key in ("name", "brand", "sku", "gtin", "mpn", "price", "regular_price"):
-                if getattr(offer, key) is None and getattr(new, key) is not None:
-                    setattr(offer, key, getattr(new, key))
-                    if key in new.sources:
-                        offer.sources[key] = new.sources[key]
-                    if key in new.evidence:
-                        offer.evidence[key] = new.evidence[key]
-            if offer.currency is None:
-                offer.currency = new.currency
-            if offer.availability == availability.UNKNOWN:
-                offer.availability = new.availability
-            return
-    offers.append(new)
-
-
 # -- OpenGraph ----------------------------------------------------------------------------
 
 
@@ -295,7 +105,7 @@ def _from_opengraph(
     offer.currency = (
         graph.get("product:price:currency") or graph.get("og:price:currency") or options.currency
     )
-    _record(offer, "price", "opengraph", f"product:price:amount = {amount_text}")
+    record(offer, "price", "opengraph", f"product:price:amount = {amount_text}")
     if offer.name:
         offer.sources["name"] = "opengraph"
     sale = to_decimal(graph.get("product:sale_price:amount"))
@@ -342,27 +152,27 @@ def _apply_selectors(
                 text = _first_text(container, selectors[key])
                 if text:
                     setattr(offer, key, text)
-                    _record(offer, key, "selector", text)
+                    record(offer, key, "selector", text)
         if "price" in selectors and offer.price is None:
             element = _first(container, selectors["price"])
             money = _element_price(element, options) if element is not None else None
             if money is not None:
                 offer.price, offer.currency = money.amount, money.currency
-                offer.is_from_price = visible.is_from_price(_snippet(element))
-                _record(offer, "price", "selector", _snippet(element))
+                offer.is_from_price = is_from_price(_snippet(element))
+                record(offer, "price", "selector", _snippet(element))
         if "regular_price" in selectors and offer.regular_price is None:
             money = parse_price(
                 _first_text(container, selectors["regular_price"]), options.currency, options.locale
             )
             if money is not None and offer.price is not None and money.amount > offer.price:
                 offer.regular_price = money.amount
-                _record(offer, "regular_price", "selector", str(money))
+                record(offer, "regular_price", "selector", str(money))
         if "availability" in selectors and offer.availability == availability.UNKNOWN:
             text = _first_text(container, selectors["availability"])
             status = availability.from_text(text)
             if status != availability.UNKNOWN and text:
                 offer.availability = status
-                _record(offer, "availability", "selector", text)
+                record(offer, "availability", "selector", text)
         if offer.price is not None or offer.name:
             found.append(offer)
     return found + offers[len(containers) :]
@@ -400,7 +210,7 @@ def _element_price(element: Any, options: ExtractionOptions) -> Money | None:
         return Money(amount, options.currency)
     parts = [text for text in element.xpath(".//text()[not(ancestor::*[" + STRUCK + "])]")]
     text = clean_text(" ".join(parts))
-    if visible.price_words().not_the_price.search(text):
+    if price_words().not_the_price.search(text):
         return None
     return parse_price(text, options.currency, options.locale)
 
@@ -408,12 +218,34 @@ def _element_price(element: Any, options: ExtractionOptions) -> Money | None:
 # -- what the page shows ------------------------------------------------------------------
 
 
-def _from_markup(markup: visible.ProductMarkup, options: ExtractionOptions) -> Offer | None:
+def _page_currency(page: ParsedPage, data: dict[str, list[dict[str, Any]]]) -> str | None:
+    """The currency the page declares for its prices (OpenGraph, an itemprop, an offer's
+    priceCurrency), for an amount it shows without one."""
+    declared = [
+        *page.tree.xpath("//*[@itemprop='priceCurrency']/@content"),
+        *(
+            item.get(key)
+            for item in data.get("opengraph", [])
+            for key in ("product:price:currency", "og:price:currency")
+        ),
+        *(
+            first_text(offer.get("priceCurrency"))
+            for syntax in STRUCTURED
+            for node in product_nodes(data.get(syntax, []))
+            for offer in offers_of(node)
+        ),
+    ]
+    return next((code for value in declared if (code := currency_code(value))), None)
+
+
+def _from_markup(
+    markup: visible.ProductMarkup, options: ExtractionOptions, currency: str | None
+) -> Offer | None:
     """A price read from the page's markup: a marked price element next to the product's
     heading, else a lone price label in the heading's neighbourhood."""
     if markup.name is None:
         return None
-    shown = markup.price(options.currency, options.locale) or markup.neighbourhood_price(
+    shown = markup.price(currency, options.locale) or markup.neighbourhood_price(
         options.currency, options.locale
     )
     if shown is None:
@@ -422,39 +254,49 @@ def _from_markup(markup: visible.ProductMarkup, options: ExtractionOptions) -> O
     offer = Offer(channel=options.channel, url=markup.page.url, name=markup.name)
     offer.sources["name"] = "text"
     offer.price, offer.currency = money.amount, money.currency
-    offer.is_from_price = visible.is_from_price(evidence)
-    _record(offer, "price", "text", evidence)
+    offer.is_from_price = is_from_price(evidence)
+    record(offer, "price", "text", evidence)
     return offer
+
+
+def _opengraph_availability(offer: Offer, items: list[dict[str, Any]]) -> None:
+    """OpenGraph's ``product:availability`` for an offer whose price came from elsewhere."""
+    for item in items:
+        keys = {key.lower(): value for key, value in item.items()}
+        value = keys.get("product:availability") or keys.get("og:availability")
+        status = availability.from_schema(value)
+        if status != availability.UNKNOWN:
+            offer.availability = status
+            record(offer, "availability", "opengraph", f"product:availability = {value}")
+            return
 
 
 def _read_availability(
     offers: list[Offer], markup: visible.ProductMarkup, options: ExtractionOptions
 ) -> None:
-    """The stock message next to the heading, for an offer structured data left without one.
+    """What the product's own block shows (a stock message, else an enabled buy button), for an
+    offer structured data left without an availability.
 
     A page with no price but a clear "sold out" message still says something about its product
     (shops often hide the price of what they cannot sell): it yields a price-less offer.
     """
-    shown = markup.availability()
-    if shown is None:
+    signal = ProductBlock(markup.page, markup.heading).availability()
+    if signal is None:
         return
-    status, evidence = shown
     if not offers:
-        if status == "in_stock" or markup.name is None:
+        if signal.status in (availability.IN_STOCK, availability.UNKNOWN) or markup.name is None:
             return
         offer = Offer(channel=options.channel, url=markup.page.url, name=markup.name)
         offer.sources["name"] = "text"
         offers.append(offer)
-    offers[0].availability = status
-    _record(offers[0], "availability", "text", evidence)
+    if signal.status != availability.UNKNOWN:
+        offers[0].availability = signal.status
+        record(offers[0], "availability", signal.source, signal.evidence)
+    if signal.note:
+        offers[0].evidence["store_availability"] = signal.note[:SNIPPET]
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-def _record(offer: Offer, key: str, source: str, evidence: str) -> None:
-    offer.sources[key] = source
-    offer.evidence[key] = evidence[:SNIPPET]
 
 
 def _snippet(element: Any) -> str:

@@ -10,59 +10,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from price_parser import Price
 
+from crawler.extraction.vocabulary import load_vocabulary
+
 MAX_PRICE = Decimal("10000000")
 
-SYMBOLS = {
-    "€": "EUR",
-    "eur": "EUR",
-    "euro": "EUR",
-    "euroa": "EUR",
-    "e": "EUR",
-    "$": "USD",
-    "us$": "USD",
-    "usd": "USD",
-    "£": "GBP",
-    "gbp": "GBP",
-    "sek": "SEK",
-    "nok": "NOK",
-    "dkk": "DKK",
-    "isk": "ISK",
-    "chf": "CHF",
-    "zł": "PLN",
-    "pln": "PLN",
-    "₹": "INR",
-    "rs": "INR",
-    "rs.": "INR",
-    "¥": "JPY",
-    "円": "JPY",
-    "₽": "RUB",
-    "руб": "RUB",
-    "руб.": "RUB",
-    "р.": "RUB",
-    "₺": "TRY",
-    "tl": "TRY",
-    "r$": "BRL",
-    "ca$": "CAD",
-    "c$": "CAD",
-    "a$": "AUD",
-    "au$": "AUD",
-    "kč": "CZK",
-    "ft": "HUF",
-    "lei": "RON",
-    "₩": "KRW",
-    "₪": "ILS",
-    "₫": "VND",
-    "฿": "THB",
-}
-
-# "kr" and ":-" are crowns; which crowns depends on the market.
-CROWNS_BY_LOCALE = {"sv": "SEK", "nb": "NOK", "nn": "NOK", "no": "NOK", "da": "DKK", "is": "ISK"}
-
 SWEDISH_DASH = re.compile(r"\d\s*:-")
-ISO_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True)
+class Currencies:
+    codes: frozenset[str]
+    symbols: dict[str, str]
+    written_out: frozenset[str]
+    crowns: frozenset[str]
+    crowns_by_language: dict[str, str]
+
+
+@cache
+def currencies() -> Currencies:
+    """The currency vocabulary (``rules/vocab/currencies.yml``)."""
+    data = load_vocabulary("currencies")
+    return Currencies(
+        codes=frozenset(str(code).upper() for code in data.get("iso_4217", [])),
+        symbols={str(key).lower(): str(code) for key, code in data.get("symbols", {}).items()},
+        written_out=frozenset(str(word).lower() for word in data.get("written_out", [])),
+        crowns=frozenset(str(sign).lower() for sign in data.get("crowns", [])),
+        crowns_by_language=dict(data.get("crowns_by_language", {})),
+    )
 
 
 @dataclass(frozen=True)
@@ -75,18 +53,20 @@ class Money:
 
 
 def currency_code(symbol: str | None, locale: str | None = None) -> str | None:
-    """ISO 4217 code for a currency symbol or word as pages write it, or None."""
+    """ISO 4217 code for a currency symbol, word or code as pages write it, or None: a code
+    only when ISO 4217 lists it (not any three capitals)."""
     if not symbol:
         return None
+    known = currencies()
     text = symbol.strip()
-    if ISO_CODE.match(text):
-        return text
+    if text.upper() in known.codes:
+        return text.upper()
     key = text.lower()
-    if key in SYMBOLS:
-        return SYMBOLS[key]
-    if key in ("kr", "kr.", ":-", ",-"):
+    if key in known.symbols:
+        return known.symbols[key]
+    if key in known.crowns:
         language = (locale or "sv").split("_")[0].lower()
-        return CROWNS_BY_LOCALE.get(language, "SEK")
+        return known.crowns_by_language.get(language, "SEK")
     return None
 
 

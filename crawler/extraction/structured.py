@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import extruct
+import jstyleson
 from extruct.utils import parse_xmldom_html
 
 from crawler.extraction.page import ParsedPage
@@ -57,7 +58,7 @@ def structured_data(page: ParsedPage) -> dict[str, list[dict[str, Any]]]:
             page.problems.append(f"{syntax}: {type(error).__name__}")
             continue
         if items:
-            found[syntax] = items
+            found[syntax] = items if syntax == "opengraph" else canonical_keys(items)
     return found
 
 
@@ -76,7 +77,55 @@ def _rdfa(page: ParsedPage) -> list[dict[str, Any]]:
     items = extruct.extract(
         tree, base_url=page.url, syntaxes=["rdfa"], uniform=True, errors="strict"
     ).get("rdfa", [])
-    return list(items)
+    return nest_rdfa(list(items))
+
+
+SCHEMA_IRI = re.compile(r"^https?://schema\.org/")
+
+
+def nest_rdfa(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """RDFa as the other syntaxes give it: extruct returns a flat graph whose keys are full IRIs
+    when the page's vocab is ``https://schema.org/`` and whose nodes refer to each other by
+    ``@id``. Keys become schema.org's names, values plain text, references the nodes they name;
+    the nodes nobody refers to are the top level."""
+    nodes = {str(item["@id"]): item for item in items if item.get("@id")}
+    referenced = {
+        value.get("@id")
+        for item in items
+        for values in item.values()
+        if isinstance(values, list)
+        for value in values
+        if isinstance(value, dict) and set(value) == {"@id"} and value.get("@id") in nodes
+    }
+    return [_compact(item, nodes, 0) for item in items if item.get("@id") not in referenced]
+
+
+def _compact(node: dict[str, Any], nodes: dict[str, Any], depth: int) -> dict[str, Any]:
+    compact: dict[str, Any] = {}
+    for key, values in node.items():
+        name = SCHEMA_IRI.sub("", key)
+        if key == "@type":
+            compact[key] = [SCHEMA_IRI.sub("", str(kind)) for kind in as_list(values)]
+            continue
+        if not isinstance(values, list):
+            compact[name] = values
+            continue
+        plain = [_value(value, nodes, depth) for value in values]
+        compact[name] = plain[0] if len(plain) == 1 else plain
+    return compact
+
+
+def _value(value: Any, nodes: dict[str, Any], depth: int) -> Any:
+    if not isinstance(value, dict):
+        return value
+    if "@value" in value:
+        return value["@value"]
+    if set(value) == {"@id"}:
+        target = nodes.get(value["@id"])
+        if target is not None and depth < 6:
+            return _compact(target, nodes, depth + 1)
+        return value["@id"]
+    return value
 
 
 def _opengraph(page: ParsedPage) -> list[dict[str, Any]]:
@@ -96,9 +145,62 @@ OPENGRAPH_META = (
 )
 # Wrappers that keep JSON-LD valid for old XHTML parsers but not for a JSON parser.
 JSON_WRAPPERS = re.compile(
-    r"^\s*(?:/\*\s*<!\[CDATA\[\s*\*/|//\s*<!\[CDATA\[|<!--)|"
-    r"(?:/\*\s*\]\]>\s*\*/|//\s*\]\]>|-->)\s*$"
+    r"^\s*(?:/\*\s*<!\[CDATA\[\s*\*/|//\s*<!\[CDATA\[)|(?:/\*\s*\]\]>\s*\*/|//\s*\]\]>)\s*$"
 )
+# An HTML comment before the object ("<!-- product data -->"), and comment markers around it.
+LEADING_COMMENTS = re.compile(r"^\s*(?:<!--[^{\[]*?-->\s*)+")
+COMMENT_MARKERS = re.compile(r"^\s*<!--|-->\s*$")
+# schema.org's property names as they are meant; pages write some with another case ("Offers",
+# "Price", "PriceCurrency"), which search engines read all the same.
+SCHEMA_KEYS = (
+    "@type",
+    "@graph",
+    "@id",
+    "@value",
+    "offers",
+    "price",
+    "priceCurrency",
+    "lowPrice",
+    "highPrice",
+    "offerCount",
+    "availability",
+    "priceSpecification",
+    "priceType",
+    "priceValidUntil",
+    "validFrom",
+    "priceValidFrom",
+    "itemCondition",
+    "itemOffered",
+    "name",
+    "brand",
+    "manufacturer",
+    "sku",
+    "productID",
+    "mpn",
+    "gtin",
+    "gtin8",
+    "gtin12",
+    "gtin13",
+    "gtin14",
+    "isbn",
+    "url",
+    "hasVariant",
+    "isVariantOf",
+    "mainEntity",
+    "mainEntityOfPage",
+    "size",
+    "color",
+    "referenceQuantity",
+    "description",
+    "additionalProperty",
+    "value",
+    "weight",
+    "depth",
+    "width",
+    "height",
+    "material",
+)
+CANONICAL_KEYS = {key.lower(): key for key in SCHEMA_KEYS}
 
 
 def _json_ld(page: ParsedPage) -> Iterator[dict[str, Any]]:
@@ -107,16 +209,42 @@ def _json_ld(page: ParsedPage) -> Iterator[dict[str, Any]]:
         if not text:
             continue
         try:
-            data = json.loads(text, strict=False)
+            data = parse_json_ld(text)
         except ValueError:
-            # Common breakage: trailing commas, CDATA or HTML comments around the JSON.
-            repaired = re.sub(r",\s*([}\]])", r"\1", JSON_WRAPPERS.sub("", text))
-            try:
-                data = json.loads(repaired, strict=False)
-            except ValueError:
-                page.problems.append("json-ld: invalid JSON")
-                continue
-        yield from as_list(data)
+            page.problems.append("json-ld: invalid JSON")
+            continue
+        yield from as_list(canonical_keys(data))
+
+
+def parse_json_ld(text: str) -> Any:
+    """JSON-LD as browsers' search engines read it: JSON first; then without the HTML comments
+    and CDATA wrappers around it, ``//`` and ``/* */`` comments and trailing commas (jstyleson,
+    as extruct does)."""
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        cleaned = COMMENT_MARKERS.sub("", LEADING_COMMENTS.sub("", JSON_WRAPPERS.sub("", text)))
+        try:
+            return jstyleson.loads(cleaned, strict=False)
+        except (ValueError, IndexError, TypeError) as error:
+            raise ValueError(str(error)) from error
+
+
+def canonical_keys(value: Any, depth: int = 0) -> Any:
+    """The value with schema.org's property names in their own case ("Offers" -> "offers")."""
+    if depth > 12:
+        return value
+    if isinstance(value, list):
+        return [canonical_keys(item, depth + 1) for item in value]
+    if not isinstance(value, dict):
+        return value
+    renamed: dict[str, Any] = {}
+    for key, item in value.items():
+        name = CANONICAL_KEYS.get(key.lower(), key) if isinstance(key, str) else key
+        if name in renamed and name != key:
+            continue  # the property in its own case wins over a variant
+        renamed[name] = canonical_keys(item, depth + 1)
+    return renamed
 
 
 def type_names(node: dict[str, Any]) -> set[str]:
@@ -130,9 +258,26 @@ def type_names(node: dict[str, Any]) -> set[str]:
 
 
 def product_nodes(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Product nodes of the page itself: top level, in @graph, or as mainEntity of a page."""
+    """Product nodes of the page itself: top level, in @graph, or as mainEntity of a page. An
+    Offer standing alone (schema.org's own "Blend-O-Matic" example) is an offer of the product
+    it names or its ``itemOffered``."""
     for item in items:
         yield from _walk(item, depth=0)
+
+
+def _offer_as_product(offer: dict[str, Any]) -> dict[str, Any] | None:
+    offered = offer.get("itemOffered")
+    product = dict(offered) if isinstance(offered, dict) else {}
+    name = first_text(offered) if isinstance(offered, str) else None
+    product.setdefault("name", name or offer.get("name"))
+    if not product.get("name"):
+        return None
+    for key in ("sku", "gtin13", "gtin", "mpn", "brand", "url"):
+        if key in offer:
+            product.setdefault(key, offer[key])
+    product["@type"] = "Product"
+    product["offers"] = {key: value for key, value in offer.items() if key != "itemOffered"}
+    return product
 
 
 def _walk(node: Any, depth: int) -> Iterator[dict[str, Any]]:
@@ -146,6 +291,11 @@ def _walk(node: Any, depth: int) -> Iterator[dict[str, Any]]:
         return
     if type_names(node) & PRODUCT_TYPES:
         yield node
+        return
+    if type_names(node) & OFFER_TYPES:
+        product = _offer_as_product(node)
+        if product is not None:
+            yield product
         return
     for key, value in node.items():
         if key.lower() in ("@graph", "mainentity", "mainentityofpage", "about", "item"):

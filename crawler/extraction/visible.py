@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from crawler.extraction import availability
 from crawler.extraction.page import ParsedPage, clean_text
+from crawler.extraction.price_labels import (
+    PriceWords,
+    another_number,
+    bare_label,
+    currency_amounts,
+    price_range,
+    price_words,
+    single_amount,
+)
 from crawler.extraction.prices import Money, parse_price
-from crawler.extraction.vocabulary import alternation, load_vocabulary, whole_words
 
 # How far from the heading a price or stock message may sit, counted in elements that carry a
 # class, id or itemprop (document order); one before the heading counts three times its distance
@@ -27,7 +33,6 @@ NAMED_ELEMENTS = "//body//*[@class or @id or @itemprop or self::h1]"
 WINDOW = 250
 BEFORE_PENALTY = 3
 MAX_LABEL = 60
-MAX_MESSAGE = 200
 ANCESTORS_CHECKED = 8
 SNIPPET = 160
 SKIPPED_TAGS = {
@@ -48,85 +53,10 @@ SKIPPED_TAGS = {
 }
 OUTSIDE_CONTENT = {"header", "footer", "nav", "aside"}
 STRUCK = {"del", "s", "strike"}
-# Class/id words that start a stock message's marker ("availability", "outOfStock", "lagerstatus").
-AVAILABILITY_TOKENS = (
-    "availab",
-    "stock",
-    "instock",
-    "lager",
-    "varast",
-    "saatav",
-    "tillgäng",
-    "verfüg",
-    "dispon",
-)
-CURRENCY_AMOUNT = re.compile(
-    r"(?:[€$£¥₹₽₺₩₪฿]|\b(?:eur|usd|gbp|sek|nok|dkk|chf|pln|kr|zł)\b)\s*\d|\d[\d\s.,]*\s*"
-    r"(?:[€$£¥₹₽₺₩₪฿]|kr\b|:-|\b(?:eur|euroa|usd|gbp|sek|nok|dkk|chf|pln|zł)\b)",
-    re.IGNORECASE,
-)
-# An amount with its currency as a whole ("£229.99", "1 299:-"), and a percentage ("sis. alv
-# 25,5 %"): what may stand beside the amount in a price label without being another number.
-WHOLE_AMOUNT = re.compile(
-    r"(?:[€$£¥₹₽₺₩₪฿]|\b(?:eur|usd|gbp|sek|nok|dkk|chf|pln|kr|zł)\b\.?)\s*\d(?:[\d\s.,]*\d)?"
-    r"|\d(?:[\d\s.,]*\d)?\s*(?:[€$£¥₹₽₺₩₪฿]|kr\b|:-|\b(?:eur|euroa|usd|gbp|sek|nok|dkk|chf|pln|zł)\b)"
-    r"|\d+(?:[.,]\d+)?\s*%",
-    re.IGNORECASE,
-)
-DISCOUNT = re.compile(r"\s*[-−–]\s*(?:[€$£]\s*)?\d")
 SUBHEADINGS = "following::*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 SECTION_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 TOKEN_SPLIT = re.compile(r"[^a-z0-9äöå]+")
-
-
-@dataclass(frozen=True)
-class PriceWords:
-    not_current: tuple[str, ...]
-    price_prefixes: tuple[str, ...]
-    old_price: re.Pattern[str]
-    not_the_price: re.Pattern[str]
-    from_price: re.Pattern[str]
-    other_products: re.Pattern[str] | None
-
-
-@cache
-def price_words() -> PriceWords:
-    """The compiled price vocabulary (``rules/vocab/prices.yml``)."""
-    data = load_vocabulary("prices")
-    markers = [str(word).lower() for word in data.get("price_markers", [])]
-    units = "|".join(re.escape(str(unit)) for unit in data.get("per_units", []))
-    return PriceWords(
-        not_current=tuple(str(word).lower() for word in data.get("not_current_markers", [])),
-        price_prefixes=tuple(markers),
-        old_price=_words(data.get("old_price_words", {})),
-        not_the_price=re.compile(
-            _words(data.get("not_the_price_words", {})).pattern
-            + rf"|(?:/|\bper\b|\bpro\b|\bà\b)\s*(?:{units})(?!\w)",
-            re.IGNORECASE,
-        ),
-        from_price=_words(data.get("from_price_words", {})),
-        other_products=_phrases(data.get("other_products_headings", {})),
-    )
-
-
-def _phrases(by_language: dict[str, list[str]]) -> re.Pattern[str] | None:
-    phrases = [phrase for phrases in by_language.values() for phrase in phrases]
-    return re.compile(alternation(phrases), re.IGNORECASE) if phrases else None
-
-
-def is_from_price(label: str) -> bool:
-    """A label that gives the lowest of several prices ("från 99 kr", "alk. 49 €", "From £10")."""
-    return price_words().from_price.search(label) is not None
-
-
-def _another_number(label: str) -> bool:
-    """A number in the label besides its amount and percentages: a multi-buy ("3 för 99 kr",
-    "2 kpl 10 €") or a count ("30 pv"), whose first number price-parser would take; or an
-    amount written as a discount ("-200 kr")."""
-    if DISCOUNT.match(label):
-        return True
-    return re.search(r"\d", WHOLE_AMOUNT.sub(" ", label)) is not None
 
 
 def other_products_sections(heading: Any) -> set[Any]:
@@ -149,10 +79,6 @@ def other_products_sections(heading: Any) -> set[Any]:
     return excluded
 
 
-def _words(by_language: dict[str, list[str]]) -> re.Pattern[str]:
-    return whole_words(word for words in by_language.values() for word in words)
-
-
 def main_heading(page: ParsedPage) -> Any | None:
     """The h1 that names the page's product: the one the page title starts with, or the only one."""
     headings = [h for h in page.tree.xpath("//body//h1") if clean_text(h.text_content())]
@@ -166,7 +92,7 @@ def main_heading(page: ParsedPage) -> Any | None:
 
 
 class ProductMarkup:
-    """A page's heading and the price and stock elements around it, found in one pass.
+    """A page's heading and the price elements around it, found in one pass.
 
     Marked elements are preselected by XPath (in C); only they and the heading get a position in
     document order, which is what "near the heading" is measured in.
@@ -177,15 +103,14 @@ class ProductMarkup:
         self.heading = main_heading(page)
         self.name = clean_text(self.heading.text_content()) if self.heading is not None else None
         self._prices: list[tuple[int, Any]] = []
-        self._stock: list[tuple[int, Any]] = []
         self._elsewhere: set[Any] = set()
         if self.heading is not None:
             self._locate(page)
 
     def _locate(self, page: ParsedPage) -> None:
-        price_marker, stock_marker = _markers()
+        price_marker = _price_marker()
         heading_at = 0
-        marked: list[tuple[int, Any, bool, bool]] = []
+        marked: list[tuple[int, Any]] = []
         # XPath returns document order; positions count elements that carry names or are h1.
         for position, element in enumerate(page.tree.xpath(NAMED_ELEMENTS)):
             if element is self.heading:
@@ -195,36 +120,38 @@ class ProductMarkup:
                 continue
             get = element.get
             names = f"{get('class', '')} {get('id', '')} {get('itemprop', '')}"
-            is_price = price_marker.search(names) is not None
-            is_stock = stock_marker.search(names) is not None
-            if is_price or is_stock:
-                marked.append((position, element, is_price, is_stock))
+            if price_marker.search(names) is not None:
+                marked.append((position, element))
         self._elsewhere = other_products_sections(self.heading)
-        for position, element, is_price, is_stock in marked:
+        for position, element in marked:
             distance = _distance(position, heading_at)
-            if distance > WINDOW or _outside_content(element) or element in self._elsewhere:
+            if distance > WINDOW or outside_content(element) or element in self._elsewhere:
                 continue
-            if is_price:
-                self._prices.append((distance, element))
-            if is_stock:
-                self._stock.append((distance, element))
+            self._prices.append((distance, element))
 
     def price(self, currency: str | None, locale: str | None) -> tuple[Money, str] | None:
-        """The price shown nearest the product's heading, with its text as evidence."""
+        """The price shown nearest the product's heading, with its text as evidence. An amount
+        without a currency ("119,00", "129,-") counts here, where the element says it is a
+        price, and takes ``currency`` (the page's declared one, else the channel's); with no
+        currency known it gives nothing."""
         words = price_words()
         priced: dict[Any, tuple[int, Money, str]] = {}
         for distance, element in self._prices:
             if not _own_price_element(element, words):
                 continue
             text = _label_text(element)
-            if not text or len(text) > MAX_LABEL or len(CURRENCY_AMOUNT.findall(text)) > 1:
+            if not text or len(text) > MAX_LABEL:
                 continue
-            if _another_number(text):
+            # A range ("$3.499 - $4.059") gives its low end, as a from-price.
+            amount = price_range(text) or text
+            if len(currency_amounts(amount)) > 1:
+                continue
+            if another_number(amount) and not single_amount(amount):
                 continue
             if words.old_price.search(text) or words.not_the_price.search(text):
                 continue
-            money = parse_price(text, currency, locale)
-            if money is not None:
+            money = parse_price(amount, currency, locale)
+            if money is not None and money.currency is not None:
                 priced[element] = (distance, money, text)
         # An element around another price element (price and shipping in a row) is no label.
         outer = {ancestor for element in priced for ancestor in element.iterancestors()}
@@ -233,24 +160,6 @@ class ProductMarkup:
             return None
         _, money, text = min(labels, key=lambda value: value[0])
         return money, text[:SNIPPET]
-
-    def availability(self) -> tuple[str, str] | None:
-        """The stock message nearest the heading ("Currently unavailable", "I lager")."""
-        found: list[tuple[int, str, str]] = []
-        for distance, element in self._stock:
-            names = f"{element.get('class', '')} {element.get('id', '')}"
-            if not any(token.startswith(AVAILABILITY_TOKENS) for token in _tokens(names)):
-                continue
-            text = clean_text(element.text_content())
-            if not text or len(text) > MAX_MESSAGE:
-                continue
-            status = availability.from_text(text)
-            if status != availability.UNKNOWN:
-                found.append((distance, status, text))
-        if not found:
-            return None
-        _, status, text = min(found, key=lambda value: value[0])
-        return status, text[:SNIPPET]
 
     def neighbourhood_price(
         self, currency: str | None, locale: str | None
@@ -289,11 +198,10 @@ def _under_subheadings(container: Any, heading: Any) -> set[Any]:
 
 
 @cache
-def _markers() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Patterns for class/id/itemprop values that mark a price or a stock message."""
+def _price_marker() -> re.Pattern[str]:
+    """The pattern for class/id/itemprop values that mark a price."""
     prices = "|".join(re.escape(marker) for marker in price_words().price_prefixes)
-    stock = "|".join(re.escape(marker) for marker in AVAILABILITY_TOKENS)
-    return re.compile(prices, re.IGNORECASE), re.compile(stock, re.IGNORECASE)
+    return re.compile(prices, re.IGNORECASE)
 
 
 def _distance(position: int, heading_at: int) -> int:
@@ -303,13 +211,13 @@ def _distance(position: int, heading_at: int) -> int:
 
 def _own_price_element(element: Any, words: PriceWords) -> bool:
     """Not struck through, not outside the content, not marked as another kind of price."""
-    if _outside_content(element):
+    if outside_content(element):
         return False
     chain = [element, *list(element.iterancestors())[:ANCESTORS_CHECKED]]
     for node in chain:
         if node.tag in STRUCK:
             return False
-        for token in _tokens(f"{node.get('class', '')} {node.get('id', '')}"):
+        for token in tokens(f"{node.get('class', '')} {node.get('id', '')}"):
             for prefix in words.price_prefixes:
                 if token.startswith(prefix):
                     token = token[len(prefix) :]
@@ -319,26 +227,12 @@ def _own_price_element(element: Any, words: PriceWords) -> bool:
     return True
 
 
-def _tokens(names: str) -> list[str]:
+def tokens(names: str) -> list[str]:
     """Class and id words, camelCase split: "priceBlockStrikePrice" -> price, block, strike..."""
     return [token for token in TOKEN_SPLIT.split(CAMEL.sub(" ", names).lower()) if token]
 
 
-def _bare_label(text: str) -> bool:
-    """One amount with its currency and at most two words ("Hinta 129,90 €", "Nu 299 kr"): a
-    price inside a sentence ("spend $590 and get...") is not the product's price."""
-    amounts = CURRENCY_AMOUNT.findall(text)
-    if len(amounts) != 1:
-        return False
-    rest = CURRENCY_AMOUNT.sub(" ", text)
-    words = 0
-    for word in re.findall(r"[^\W\d_]+", rest):
-        # Scripts without spaces between words count a word per character.
-        words += len(word) if re.match(r"[\u3000-\u9fff\uac00-\ud7af]", word) else 1
-    return words <= 2
-
-
-def _outside_content(element: Any) -> bool:
+def outside_content(element: Any) -> bool:
     return any(ancestor.tag in OUTSIDE_CONTENT for ancestor in element.iterancestors())
 
 
@@ -393,7 +287,7 @@ def _labels_in(
         if holder in elsewhere:
             continue
         label = clean_text(text)
-        if not label or len(label) > MAX_LABEL or not _bare_label(label) or _another_number(label):
+        if not label or len(label) > MAX_LABEL or not bare_label(label) or another_number(label):
             continue
         if words.old_price.search(label) or words.not_the_price.search(label):
             continue

@@ -1,4 +1,11 @@
-"""The spider for websites and webshops: follows links within the channel and reads each page."""
+"""The spider for websites and webshops: follows links within the channel and reads each page.
+
+What is the channel's is decided by ``crawler.scope``: its folders (or ``allow:`` patterns),
+minus ``deny:``, minus the narrower folders of other channels, which are left to them (asked
+for with ``left_to`` in the meta, so Scrapy's duplicate filter counts each once, and recorded
+as excluded by ``crawler.middlewares.LeftToOtherChannel``). With ``render: js`` page requests go
+through the browser (``crawler.rendering``).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +15,15 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler import settings
 from crawler.extraction import extract_page, require_currency
 from crawler.items import TEXT_CUT, Batch, PageVisit, cut_long_text
+from crawler.rendering import page_meta, use_browser
+from crawler.scope import Scope, owner
 from crawler.spiders.base import ChannelSpiderBase
 
 SKIP_EXTENSIONS = re.compile(
@@ -26,19 +37,50 @@ class ChannelSpider(ChannelSpiderBase):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.allow = [re.compile(pattern) for pattern in self.channel.get("allow") or []]
-        self.deny = [re.compile(pattern) for pattern in self.channel.get("deny") or []]
+        self.scope = Scope.of_channel(self.channel)
+        self.other_scopes = {
+            name: Scope.of_channel(other)
+            for name, other in (self.channel.get("other_channels") or {}).items()
+        }
+        self.render_js = self.channel.get("render") == "js"
         # Links this spider already asked for. A shop links most pages from every page (menus,
         # footers, carousels); a request Scrapy's duplicate filter would drop still costs its
         # whole journey through the engine, so repeats stop here. The filter stays the
         # authority (canonical URLs, resumed crawls, other workers).
         self.requested: set[str] = set()
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ChannelSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.render_js:
+            # This crawler's settings are not frozen yet: the browser is for this channel alone.
+            use_browser(crawler.settings)
+        return spider
+
     async def start(self) -> AsyncIterator[Any]:
         for url in self.channel.get("sitemap_urls") or []:
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.failed)
         for url in self.channel.get("start_urls") or []:
-            yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+            yield self.page_request(url)
+
+    def page_request(self, url: str) -> scrapy.Request:
+        meta = page_meta(self.settle_seconds()) if self.render_js else {}
+        return scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta)
+
+    def settle_seconds(self) -> float:
+        """``OMNICHECK_RENDER_SETTLE`` of this crawl; its default for a spider without a crawler
+        (a distributed crawl's coordinator makes the start requests so)."""
+        if hasattr(self, "crawler"):
+            return self.settings.getfloat("OMNICHECK_RENDER_SETTLE")
+        return float(settings.OMNICHECK_RENDER_SETTLE)
+
+    def follow(self, url: str) -> scrapy.Request:
+        """A request for a page of this channel, or one the crawl records as left to another
+        channel whose narrower folder holds it (never fetched)."""
+        other = owner(url, self.scope, self.other_scopes)
+        if other is None:
+            return self.page_request(url)
+        return scrapy.Request(url, errback=self.failed, meta={"left_to": other})
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         body = response.body
@@ -69,19 +111,24 @@ class ChannelSpider(ChannelSpiderBase):
             size=len(body),
             depth=response.meta.get("depth", 0),
         )
-        callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse
+        index = sitemap.type == "sitemapindex"
         for entry in sitemap:
             url = entry.get("loc")
-            if url and (callback == self.parse_sitemap or self.wanted(url)):
-                if callback == self.parse:
-                    if url in self.requested:
-                        continue
-                    self.requested.add(url)
-                yield scrapy.Request(url, callback=callback, errback=self.failed)
+            if not url:
+                continue
+            if index:
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.failed)
+            elif url not in self.requested and self.wanted(url):
+                self.requested.add(url)
+                yield self.follow(url)
 
     def parse(self, response: Response) -> Iterator[Any]:
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         depth = response.meta.get("depth", 0)
+        if depth == 0:
+            # A start URL that redirects (/webshop/ to /sv/webshop/) scopes the channel where
+            # it landed too; a page already in scope leaves the scope as it is.
+            self.scope.add(response.url)
         if not isinstance(response, TextResponse) or "html" not in (content_type or "text/html"):
             yield PageVisit(
                 self.channel_name,
@@ -141,7 +188,7 @@ class ChannelSpider(ChannelSpiderBase):
         # page instead of once per offer, claim and attribute.
         yield Batch([*items, visit])
         for url in self.links(response, result.links):
-            yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+            yield self.follow(url)
 
     def links(self, response: Response, hrefs: list[str]) -> Iterator[str]:
         """The page's wanted links not yet requested. Scrapy's duplicate filter compares
@@ -156,9 +203,7 @@ class ChannelSpider(ChannelSpiderBase):
                 yield url
 
     def wanted(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if SKIP_EXTENSIONS.search(parts.path) or not self.on_site(url):
+        """A page on the channel's hosts, within its scope, not a file omnicheck cannot read."""
+        if SKIP_EXTENSIONS.search(urlsplit(url).path) or not self.on_site(url):
             return False
-        if any(pattern.search(url) for pattern in self.deny):
-            return False
-        return not self.allow or any(pattern.search(url) for pattern in self.allow)
+        return self.scope.covers(url)

@@ -1,0 +1,126 @@
+"""The coordinator of a distributed crawl (``omnicheck crawl --redis URL``).
+
+It starts the run in the store, seeds each channel's start requests into Redis, and publishes
+the job (run, channels, settings) under ``omnicheck:job`` for the workers (``worker``). Only the
+coordinator writes the store: it moves the items workers commit to Redis into SQLite, takes back
+the claims of workers whose heartbeat stopped, and ends the crawl when no queue and no claim is
+left. Completeness is then judged from what was stored, as for a local crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, cast
+
+import redis
+from scrapy import Request, Spider
+from scrapy_redis.dupefilter import RFPDupeFilter
+
+from crawler.distributed.protocol import JOB_KEY, CrawlKeys, connect, decode_item, requeue
+from crawler.distributed.scheduler import FifoRequestQueue
+from crawler.run.plan import CrawlPlan
+from crawler.run.process import SPIDERS, finish_channels, start_run
+from crawler.store import Store
+
+DRAIN_BATCH = 500
+# How much work is left: items not yet stored, queued requests, and claims of live workers.
+OUTSTANDING = """
+local left = 0
+for _, key in ipairs(KEYS) do left = left + redis.call('LLEN', key) end
+for _, worker in ipairs(redis.call('SMEMBERS', ARGV[1])) do
+  for i = 2, #ARGV do left = left + redis.call('HLEN', ARGV[i] .. worker) end
+end
+return left
+"""
+
+
+def crawl_distributed(
+    plan: CrawlPlan,
+    store: Store,
+    redis_url: str,
+    overrides: dict[str, Any] | None = None,
+    channels: list[str] | None = None,
+    poll: float = 0.5,
+    echo: Callable[[str], None] = print,
+) -> int:
+    """Coordinate one crawl that workers carry out; return the run's id once it is finished."""
+    server = connect(redis_url)
+    run_id, selected = start_run(plan, store, channels)
+    crawl = f"{run_id}-{uuid.uuid4().hex[:8]}"
+    keys = CrawlKeys(crawl)
+    job: dict[str, Any] = {
+        "crawl": crawl,
+        "run": run_id,
+        # What every spider is given besides its channel.
+        "spider": plan.spider_arguments,
+        "settings": {**plan.settings, **(overrides or {})},
+        "channels": [channel.spider for channel in selected],
+    }
+    names = [channel.name for channel in selected]
+    status = "aborted"
+    try:
+        for arguments in job["channels"]:
+            seed(server, keys, arguments, job["spider"])
+        server.set(JOB_KEY, json.dumps(job))
+        echo(f"run {run_id}: waiting for workers (omnicheck worker --redis {redis_url})")
+        while True:
+            drain(server, keys, store, run_id)
+            for worker in dead_workers(server, keys):
+                count = requeue(server, keys, names, worker)
+                server.srem(keys.workers, worker)
+                echo(f"worker {worker} stopped: {count} unfinished requests queued again")
+            if outstanding(server, keys, names) == 0:
+                break
+            time.sleep(poll)
+        status = finish_channels(store, run_id, plan)
+    finally:
+        server.set(keys.done, 1, ex=3600)
+        if server.get(JOB_KEY) == json.dumps(job).encode():
+            server.delete(JOB_KEY)
+        server.delete(
+            keys.items, *(key(name) for name in names for key in (keys.requests, keys.seen))
+        )
+        store.update_channel_counts(run_id)
+        store.finish_run(run_id, status)
+    return run_id
+
+
+def seed(
+    server: redis.Redis, keys: CrawlKeys, channel: dict[str, Any], arguments: dict[str, Any]
+) -> None:
+    """A channel's start requests into its queue, through the shared duplicate filter."""
+    spider = SPIDERS[channel["kind"]](channel=channel, **arguments)
+    queue = FifoRequestQueue(server, spider, keys.requests(channel["name"]))
+    seen = RFPDupeFilter(server, key=keys.seen(channel["name"]))
+    for request in asyncio.run(_start_requests(spider)):
+        if not seen.request_seen(request):
+            queue.push(request)
+
+
+async def _start_requests(spider: Spider) -> list[Request]:
+    return [request async for request in spider.start() if isinstance(request, Request)]
+
+
+def drain(server: redis.Redis, keys: CrawlKeys, store: Store, run_id: int) -> int:
+    """Move the items workers committed into the store, in batches; how many moved."""
+    moved = 0
+    while batch := cast(list[bytes] | None, server.lpop(keys.items, DRAIN_BATCH)):
+        store.add_items(run_id, [decode_item(text) for text in batch])
+        moved += len(batch)
+    return moved
+
+
+def dead_workers(server: redis.Redis, keys: CrawlKeys) -> list[str]:
+    workers = [bytes(member).decode() for member in cast(set[bytes], server.smembers(keys.workers))]
+    return [worker for worker in workers if not server.exists(keys.heartbeat(worker))]
+
+
+def outstanding(server: redis.Redis, keys: CrawlKeys, channels: list[str]) -> int:
+    """Work left, counted in one atomic step so that no request slips between two counts."""
+    queues = [keys.items, *(keys.requests(channel) for channel in channels)]
+    claims = [keys.claims(channel, "") for channel in channels]
+    return int(server.eval(OUTSTANDING, len(queues), *queues, keys.workers, *claims))

@@ -1,0 +1,10 @@
+"""The results database: every run and what it found, in one SQLite file.
+
+``database`` holds the ``Store``, ``schema`` the tables and their migrations, ``rows`` how items
+become rows and rows become values. The crawl writes it; every later stage reads it.
+"""
+
+from crawler.store.database import RUN_STATUSES, Store, StoreError, now
+from crawler.store.rows import OfferRow, claim_id, dumps
+
+__all__ = ["RUN_STATUSES", "OfferRow", "Store", "StoreError", "claim_id", "dumps", "now"]
