@@ -17,9 +17,11 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from xml.sax.saxutils import escape
+
+from checker.demo import serve_handler
 
 # Scrapy settings that keep a faulty crawl short: -s NAME=VALUE for `omnicheck crawl`.
 FAST_CRAWL = {
@@ -140,15 +142,8 @@ def serve(server: FaultServer, host: str = "127.0.0.1") -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass
 
-    http = ThreadingHTTPServer((host, 0), Handler)
-    http.daemon_threads = True
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{http.server_address[1]}"
-    finally:
-        http.shutdown()
-        http.server_close()
+    with serve_handler(Handler, host) as base:
+        yield base
 
 
 def garbage(size: int, seed: int = 7) -> bytes:

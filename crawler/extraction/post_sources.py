@@ -10,14 +10,14 @@ Accepted shapes (sniffed from the content, not the file name):
   ``tweet`` objects) read as they come;
 - CSV or TSV exports of scheduling and analytics tools (Meta Business Suite, Buffer, Hootsuite,
   Later, LinkedIn): the columns in ``TEXT_KEYS``, ``LINK_KEYS`` and ``DATE_KEYS`` below,
-  case-insensitive;
+  case-insensitive. A row that cannot be read (broken quoting, more values than columns, longer
+  than ``ROW_LIMIT``) is given as its reason, and the rows around it are read;
 - a public post page (HTML) with OpenGraph tags: ``og:description``/``og:title``, ``og:url`` and
   ``article:published_time``.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -31,6 +31,7 @@ from urllib.parse import urljoin
 import dateparser
 import feedparser
 
+from crawler.extraction.feed_streams import SNIFF_BYTES, BoundedLines, csv_rows
 from crawler.extraction.page import ParsedPage
 
 TEXT_KEYS = (
@@ -73,8 +74,9 @@ class RawPost:
     published: datetime | None
 
 
-def read_posts(body: bytes, url: str) -> Iterator[RawPost]:
-    """Posts from a feed, JSON or CSV export, or post page; nothing for anything else."""
+def read_posts(body: bytes, url: str) -> Iterator[RawPost | str]:
+    """Posts from a feed, JSON or CSV export, or post page, and the reason of each row of an
+    export that could not be read; nothing for anything else."""
     head = body.lstrip()[:200].lower()
     if head.startswith((b"[", b"{")) or head.startswith(b"window.ytd"):
         yield from _json_posts(body, url)
@@ -149,15 +151,11 @@ def _record_post(record: dict[str, Any], url: str) -> RawPost | None:
     return RawPost(urljoin(url, link) if link else url, text, parse_timestamp(date))
 
 
-def _csv_posts(body: bytes, url: str) -> Iterator[RawPost]:
+def _csv_posts(body: bytes, url: str) -> Iterator[RawPost | str]:
     text = body.decode("utf-8-sig", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        return
-    for row in csv.DictReader(io.StringIO(text), dialect=dialect):
-        record = {str(k).strip().lower(): v for k, v in row.items() if k}
-        post = _record_post(record, url)
+    lines = BoundedLines(io.StringIO(text, newline=""))
+    for row in csv_rows(lines, text[:SNIFF_BYTES], lambda name: name.strip().lower()):
+        post = row if isinstance(row, str) else _record_post(row, url)
         if post is not None:
             yield post
 

@@ -18,7 +18,6 @@ the webshop's SKU: it only names the row. Map a column to ``sku`` when it really
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,10 +28,12 @@ from lxml import etree
 
 from crawler.extraction.availability import from_schema
 from crawler.extraction.feed_streams import (
-    ROW_LIMIT,
     SNIFF_BYTES,
+    TOO_LONG_ROW,
+    UNREADABLE_ROW,
     BoundedLines,
     Decoding,
+    csv_rows,
     decompressed,
     find_decoding,
     text_stream,
@@ -55,8 +56,6 @@ FIELDS = (
     "brand",
     "currency",
 )
-UNREADABLE_ROW = "unreadable row"
-TOO_LONG_ROW = f"row longer than {ROW_LIMIT} characters"
 ITEM_TAGS = ("{*}item", "{*}entry")
 
 
@@ -102,7 +101,7 @@ def read_rows(
     elif kind == "jsonl":
         yield from _json_lines(BoundedLines(text_stream(stream, decoding)))
     elif kind == "csv":
-        yield from _csv_rows(BoundedLines(text_stream(stream, decoding)), sample)
+        yield from csv_rows(BoundedLines(text_stream(stream, decoding)), sample, column_key)
     else:
         raise ValueError("a JSON array cannot be streamed: export the feed as JSON Lines")
 
@@ -145,37 +144,6 @@ def _json_lines(lines: BoundedLines) -> Iterator[dict[str, str] | str]:
             yield UNREADABLE_ROW
             continue
         yield {column_key(str(k)): _text(v) for k, v in record.items() if v is not None}
-
-
-def _csv_rows(lines: BoundedLines, sample: str) -> Iterator[dict[str, str] | str]:
-    first_line = sample.splitlines()[0] if sample else ""
-    try:
-        delimiter = csv.Sniffer().sniff(sample.rsplit("\n", 1)[0], delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = max(",;\t|", key=first_line.count)
-    # A quoted value may span lines; csv's own limit (128 KiB by default) stops it at ROW_LIMIT.
-    csv.field_size_limit(max(csv.field_size_limit(), ROW_LIMIT))
-    reader = csv.reader(lines, delimiter=delimiter)
-    header = [column_key(name) for name in next(reader, [])]
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:  # the reader starts afresh on the next line
-            lines.cut = False
-            yield TOO_LONG_ROW if "field limit" in str(error) else UNREADABLE_ROW
-            continue
-        if lines.cut:
-            lines.cut = False
-            yield TOO_LONG_ROW
-            continue
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) > len(header):
-            yield UNREADABLE_ROW
-            continue
-        yield {key: value.strip() for key, value in zip(header, values, strict=False) if key}
 
 
 def _text(value: Any) -> str:

@@ -9,6 +9,7 @@ for the accepted shapes).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -19,7 +20,7 @@ from crawler.extraction.campaigns import campaign_window
 from crawler.extraction.claims import extract_claims
 from crawler.extraction.page import TextBlock
 from crawler.extraction.post_sources import RawPost, read_posts
-from crawler.items import TEXT_CUT, PageVisit, Post, cut_long_text
+from crawler.items import TEXT_CUT, Batch, PageVisit, Post, cut_long_text
 from crawler.spiders.base import ChannelSpiderBase, as_url
 
 DEFAULT_RECENCY_DAYS = 14
@@ -32,13 +33,20 @@ class SocialSpider(ChannelSpiderBase):
         for location in self.channel.get("feeds") or []:
             yield scrapy.Request(as_url(location), callback=self.parse, errback=self.failed)
 
-    def parse(self, response: Response) -> Iterator[Any]:
+    def parse(self, response: Response) -> Iterator[Batch]:
+        """The posts, claims and record of one feed or export as one item: stored together, so
+        a killed crawl never keeps half of them (``--resume`` reads the feed again)."""
+        items: list[Any] = []
         posts = claims = cut = 0
+        skipped: Counter[str] = Counter()
         for raw in read_posts(response.body, response.url):
+            if isinstance(raw, str):  # a row of an export that could not be read
+                skipped[raw] += 1
+                continue
             posts += 1
             post = self.post(raw)
             cut += bool(cut_long_text(post))
-            yield post
+            items.append(post)
             blocks = [TextBlock(line, "main") for line in raw.text.split("\n")]
             for claim in extract_claims(
                 blocks,
@@ -50,8 +58,8 @@ class SocialSpider(ChannelSpiderBase):
             ):
                 claims += 1
                 cut += bool(cut_long_text(claim))
-                yield claim
-        yield PageVisit(
+                items.append(claim)
+        visit = PageVisit(
             self.channel_name,
             response.url,
             response.status,
@@ -60,8 +68,9 @@ class SocialSpider(ChannelSpiderBase):
             content_type="posts",
             size=len(response.body),
             claims=claims,
-            skipped={TEXT_CUT: cut} if cut else {},
+            skipped={**skipped, TEXT_CUT: cut} if cut else dict(skipped),
         )
+        yield Batch([*items, visit])
 
     def post(self, raw: RawPost) -> Post:
         window = campaign_window(raw.text, raw.published.date()) if raw.published else None
