@@ -4,7 +4,17 @@
 become rows and rows become values. The crawl writes it; every later stage reads it.
 """
 
-from crawler.store.database import RUN_STATUSES, Store, StoreError, now
+from crawler.store.database import RUN_STATUSES, Store, now
+from crawler.store.errors import StorageError, StoreError
 from crawler.store.rows import OfferRow, claim_id, dumps
 
-__all__ = ["RUN_STATUSES", "OfferRow", "Store", "StoreError", "claim_id", "dumps", "now"]
+__all__ = [
+    "RUN_STATUSES",
+    "OfferRow",
+    "StorageError",
+    "Store",
+    "StoreError",
+    "claim_id",
+    "dumps",
+    "now",
+]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,8 @@ import sqlite_utils
 
 from crawler.failures import NOT_FAILURES
 from crawler.items import Offer, PageVisit, Post, ProductAttribute, ServiceClaim
+from crawler.store.errors import StoreError, translated
+from crawler.store.liveness import process_alive, this_process
 from crawler.store.rows import (
     as_decimal,
     attribute_row,
@@ -36,31 +39,40 @@ from crawler.store.schema import migrate
 RUN_STATUSES = ("running", "complete", "incomplete", "aborted")
 
 
-class StoreError(Exception):
-    """The database cannot be used: missing, not SQLite, or no such run."""
-
-
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Store:
-    """A results database. Writes happen in transactions; a run is complete only when marked so."""
+    """A results database. Writes happen in transactions; a run is complete only when marked so.
 
-    def __init__(self, path: str | Path, create: bool = True) -> None:
+    A write that fails for a reason outside the program (disk full, read-only, locked longer
+    than ``timeout`` seconds, a value too big) raises ``StorageError``.
+    """
+
+    def __init__(self, path: str | Path, create: bool = True, timeout: float = 30.0) -> None:
         self.path = Path(path)
+        self.timeout = timeout
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such database (run `omnicheck crawl` first)")
         try:
             self.db = sqlite_utils.Database(self.path)
-            self.db.conn.execute("PRAGMA busy_timeout = 30000")
-            self.db.conn.execute("PRAGMA journal_mode = WAL")
-            migrate(self.db)
+            self.db.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            with translated(self.path):
+                self.db.conn.execute("PRAGMA journal_mode = WAL")
+                migrate(self.db)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not an omnicheck database ({error})") from error
 
     def close(self) -> None:
         self.db.conn.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: committed whole, or rolled back and ``StorageError`` raised when
+        the database cannot be written."""
+        with translated(self.path), self.db.conn:
+            yield self.db.conn
 
     # -- runs -----------------------------------------------------------------------------
 
@@ -73,11 +85,22 @@ class Store:
         version: str | None = None,
         locale: str | None = None,
     ) -> int:
-        with self.db.conn:
+        process = this_process()
+        with self.writing():
             cursor = self.db.conn.execute(
                 "INSERT INTO runs (name, started, status, config_path, config_hash, version,"
-                " locale) VALUES (?, ?, 'running', ?, ?, ?, ?)",
-                (name, now(), config_path, config_hash, version, locale),
+                " locale, pid, host, heartbeat) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    name,
+                    now(),
+                    config_path,
+                    config_hash,
+                    version,
+                    locale,
+                    process["pid"],
+                    process["host"],
+                    now(),
+                ),
             )
             run_id = int(cursor.lastrowid or 0)
             self.db.conn.executemany(
@@ -86,13 +109,20 @@ class Store:
             )
         return run_id
 
-    def finish_run(self, run_id: int, status: str) -> None:
+    def finish_run(self, run_id: int, status: str, reason: str | None = None) -> None:
+        """End a run's crawl; ``reason`` says why an aborted run stopped."""
         if status not in RUN_STATUSES:
             raise ValueError(f"unknown run status {status!r}")
-        with self.db.conn:
+        with self.writing():
             self.db.conn.execute(
-                "UPDATE runs SET finished = ?, status = ? WHERE id = ?", (now(), status, run_id)
+                "UPDATE runs SET finished = ?, status = ?, reason = ? WHERE id = ?",
+                (now(), status, reason, run_id),
             )
+
+    def beat(self, run_id: int) -> None:
+        """The crawling process is alive: renew the run's heartbeat."""
+        with self.writing():
+            self.db.conn.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (now(), run_id))
 
     def run(self, run_id: int | None = None) -> dict[str, Any]:
         """A run by id, or the latest run that finished crawling (complete or incomplete)."""
@@ -130,7 +160,7 @@ class Store:
         return list(self.db.query("SELECT * FROM runs ORDER BY id"))
 
     def mark_checked(self, run_id: int) -> None:
-        with self.db.conn:
+        with self.writing():
             self.db.conn.execute("UPDATE runs SET checked = ? WHERE id = ?", (now(), run_id))
 
     # -- crawl items ----------------------------------------------------------------------
@@ -149,7 +179,7 @@ class Store:
                 attributes.append(attribute_row(run_id, item))
             elif isinstance(item, PageVisit):
                 pages.append(page_row(run_id, item))
-        with self.db.conn:
+        with self.writing():
             if pages:
                 self.db.conn.executemany(
                     insert_sql("pages", pages[0]), [tuple(p.values()) for p in pages]
@@ -180,7 +210,7 @@ class Store:
         Pages not fetched on purpose (robots.txt, offsite, 404) are ``excluded``, not ``failed``.
         """
         excluded = ", ".join(f"'{category}'" for category in NOT_FAILURES)
-        with self.db.conn:
+        with self.writing():
             self.db.conn.execute(
                 f"""UPDATE channels SET
                     pages = (SELECT COUNT(*) FROM pages p WHERE p.run_id = channels.run_id
@@ -208,7 +238,7 @@ class Store:
         if isinstance(values.get("failures"), dict):
             values["failures"] = dumps(values["failures"])
         assignments = ", ".join(f"{name} = ?" for name in values)
-        with self.db.conn:
+        with self.writing():
             self.db.conn.execute(
                 f"UPDATE channels SET {assignments} WHERE run_id = ? AND channel = ?",
                 (*values.values(), run_id, channel),
@@ -225,16 +255,38 @@ class Store:
         )
 
     def resume_run(self, run_id: int) -> None:
-        """An aborted run continues: running again until its crawl finishes."""
-        with self.db.conn:
+        """An interrupted run continues in this process: running until its crawl finishes."""
+        process = this_process()
+        with self.writing():
             self.db.conn.execute(
-                "UPDATE runs SET status = 'running', finished = NULL WHERE id = ?", (run_id,)
+                "UPDATE runs SET status = 'running', finished = NULL, reason = NULL, pid = ?,"
+                " host = ?, heartbeat = ? WHERE id = ?",
+                (process["pid"], process["host"], now(), run_id),
             )
 
-    def resumable_run(self) -> dict[str, Any] | None:
-        """The latest run, when it was aborted (a later run makes an older abort moot)."""
+    def latest_run(self) -> dict[str, Any] | None:
         rows = list(self.db.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
-        return rows[0] if rows and rows[0]["status"] == "aborted" else None
+        return rows[0] if rows else None
+
+    def resumable_run(self) -> dict[str, Any] | None:
+        """The latest run, when it was interrupted: aborted, or still marked running by a
+        process that is gone (killed). A later run makes an older interruption moot."""
+        run = self.latest_run()
+        if run is None or run["status"] not in ("aborted", "running"):
+            return None
+        return run if run["status"] == "aborted" or not process_alive(run) else None
+
+    def page_urls(self, run_id: int, channel: str) -> set[str]:
+        """The URLs of a channel's stored pages (fetched or failed) in a run."""
+        rows = self.db.execute(
+            "SELECT url FROM pages WHERE run_id = ? AND channel = ?", [run_id, channel]
+        )
+        return {url for (url,) in rows.fetchall()}
+
+    def stored_pages(self, run_id: int) -> int:
+        """Pages (fetched or failed) the run has stored."""
+        rows = self.db.execute("SELECT COUNT(*) FROM pages WHERE run_id = ?", [run_id])
+        return int(rows.fetchone()[0])
 
     def channels(self, run_id: int) -> list[dict[str, Any]]:
         return list(
@@ -277,7 +329,7 @@ class Store:
     # -- links and findings ---------------------------------------------------------------
 
     def save_links(self, run_id: int, links: Iterable[tuple[int, str, str, float | None]]) -> None:
-        with self.db.conn:
+        with self.writing():
             self.db.conn.execute("DELETE FROM links WHERE run_id = ?", (run_id,))
             self.db.conn.executemany(
                 "INSERT INTO links (run_id, offer_id, product, method, score)"
@@ -309,7 +361,7 @@ class Store:
             )
             for f in findings
         ]
-        with self.db.conn:
+        with self.writing():
             self.db.conn.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
             self.db.conn.executemany(
                 "INSERT INTO findings (run_id, fingerprint, kind, rule, severity, status, message,"

@@ -195,6 +195,22 @@ def add_latest_findings_view(db: sqlite_utils.Database) -> None:
     db.execute(LATEST_FINDINGS)
 
 
+@migrations()
+def add_run_process_and_reason(db: sqlite_utils.Database) -> None:
+    # Which process crawls a run (pid, host) and when it last said it was alive (heartbeat),
+    # so a run whose process was killed can be told from one still crawling and resumed; and
+    # why an aborted run stopped (Ctrl-C, a full disk...).
+    have = {column.name for column in db["runs"].columns}
+    for name, kind in {
+        "pid": "INTEGER",
+        "host": "TEXT",
+        "heartbeat": "TEXT",
+        "reason": "TEXT",
+    }.items():
+        if name not in have:
+            db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema (a new file gets every table)."""
     migrations.apply(db)
