@@ -54,6 +54,9 @@ def connect(path: Path | str) -> sqlite3.Connection:
     connection.execute("PRAGMA journal_mode = WAL")
     # A kill loses nothing the operating system was given; only a power cut could.
     connection.execute("PRAGMA synchronous = NORMAL")
+    # Each request is a small transaction of its own: fold them into the file every 400 KB
+    # rather than SQLite's 4 MB, so the queue takes little more disk than its requests.
+    connection.execute("PRAGMA wal_autocheckpoint = 100")
     connection.executescript(TABLES)
     return connection
 

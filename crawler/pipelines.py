@@ -8,7 +8,9 @@ items arrive as one ``Batch`` and are never split between two transactions.
 
 A database that cannot be written (disk full, read-only, locked for longer than
 ``OMNICHECK_DB_TIMEOUT``) stops the crawl: the pipeline sends ``storage_failed`` once and stores
-nothing more, so the error is told once and never retried in a loop.
+nothing more, so the error is told once and never retried in a loop. It stores nothing more
+either when the crawl's queue could not be written (``crawler.frontier``): a page whose links
+were lost must not count as read, so ``--resume`` fetches it again.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class StorePipeline:
         run_id: int,
         batch_size: int = 500,
         batch_seconds: float = 1.0,
-        timeout: float = 10.0,
+        timeout: float = 5.0,
         crawler: Crawler | None = None,
     ) -> None:
         self.database = database
@@ -51,14 +53,16 @@ class StorePipeline:
         run_id = settings.getint("OMNICHECK_RUN_ID", 0)
         if not run_id:
             raise NotConfigured("OMNICHECK_RUN_ID is not set: items are not stored")
-        return cls(
+        pipeline = cls(
             settings.get("OMNICHECK_DB"),
             run_id,
             settings.getint("OMNICHECK_BATCH_SIZE", 500),
             settings.getfloat("OMNICHECK_BATCH_SECONDS", 1.0),
-            settings.getfloat("OMNICHECK_DB_TIMEOUT", 10.0),
+            settings.getfloat("OMNICHECK_DB_TIMEOUT", 5.0),
             crawler,
         )
+        crawler.signals.connect(pipeline.stop_storing, signal=storage_failed)
+        return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
         try:
@@ -91,9 +95,14 @@ class StorePipeline:
 
     def fail(self, error: StorageError) -> None:
         """Store nothing more, and have the crawl stopped."""
-        self.failure = error
+        self.stop_storing(error)
         if self.crawler is not None:
             self.crawler.signals.send_catch_log(signal=storage_failed, error=error)
+
+    def stop_storing(self, error: StorageError, **_: object) -> None:
+        """What waits is dropped: its requests are still in the queue's taken ones."""
+        self.failure = self.failure or error
+        self.buffer = []
 
     def close_spider(self, spider: Any = None) -> None:
         if self.timer is not None and self.timer.running:

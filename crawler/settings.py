@@ -82,7 +82,7 @@ OMNICHECK_BATCH_SIZE = 500
 OMNICHECK_BATCH_SECONDS = 1.0
 # How long a write waits for a database another process is writing before the crawl stops
 # with a storage error; also bounds how long a stop (Ctrl-C, SIGTERM) can be held by one.
-OMNICHECK_DB_TIMEOUT = 10.0
+OMNICHECK_DB_TIMEOUT = 5.0
 # Tracebacks in the crawl's log (`omnicheck --debug`); without, each error is one line.
 OMNICHECK_TRACEBACKS = False
 

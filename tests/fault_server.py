@@ -182,3 +182,19 @@ def feed_csv(rows: list[tuple[str, str]], encoding: str = "utf-8") -> bytes:
     """A `;`-separated CSV feed of (title, price) rows, in ``encoding``."""
     lines = ["id;title;price", *(f"{n};{t};{p} EUR" for n, (t, p) in enumerate(rows, 1))]
     return ("\n".join(lines) + "\n").encode(encoding)
+
+
+def shop(server: FaultServer, categories: int, per_category: int, delay: list[float]) -> list[str]:
+    """A webshop at /shop/: an index, its categories, ``per_category`` products in each, every
+    product answering after ``delay[0]`` seconds (a list, so a test can change it). The
+    products' paths."""
+    folders = [f"/shop/c{category}/index.html" for category in range(categories)]
+    products = [f"/shop/c{c}/p{n}.html" for c in range(categories) for n in range(per_category)]
+    server.route("/shop/index.html", Reply(body=page("Kauppa", links=folders)))
+    for category, path in enumerate(folders):
+        links = products[category * per_category : (category + 1) * per_category]
+        server.route(path, Reply(body=page(f"Osasto {category}", links=links)))
+    for number, path in enumerate(products):
+        body = product(f"Tuote {number}", f"{number}.90", f"T-{number}")
+        server.route(path, lambda _count, body=body: Reply(body=body, delay=delay[0]))
+    return products

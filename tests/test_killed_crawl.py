@@ -20,30 +20,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, run_omnicheck
-from tests.fault_server import FaultServer, Reply, page, product, serve
+from tests.fault_server import FaultServer, serve, shop
 
 pytestmark = pytest.mark.slow
 
-CATEGORIES = 12
-PER_CATEGORY = 20
-PRODUCTS = [
-    f"/shop/c{category}/p{number}.html"
-    for category in range(CATEGORIES)
-    for number in range(PER_CATEGORY)
-]
 SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", "CONCURRENT_REQUESTS=4"]
-
-
-def slow_shop(server: FaultServer, delay: list[float]) -> None:
-    """An index, categories of 20 products each; a product answers after ``delay[0]`` s."""
-    categories = [f"/shop/c{category}/index.html" for category in range(CATEGORIES)]
-    server.route("/shop/index.html", Reply(body=page("Kauppa", links=categories)))
-    for category, path in enumerate(categories):
-        links = PRODUCTS[category * PER_CATEGORY : (category + 1) * PER_CATEGORY]
-        server.route(path, Reply(body=page(f"Osasto {category}", links=links)))
-    for number, path in enumerate(PRODUCTS):
-        body = product(f"Tuote {number}", f"{number}.90", f"T-{number}")
-        server.route(path, lambda _count, body=body: Reply(body=body, delay=delay[0]))
 
 
 def query(database: Path, sql: str) -> list[tuple]:
@@ -61,7 +42,7 @@ def stored_pages(database: Path) -> int:
 def test_a_killed_crawl_keeps_its_pages_and_resume_finishes_it_once(tmp_path: Path) -> None:
     server, delay = FaultServer(), [0.1]
     with serve(server) as base:
-        slow_shop(server, delay)
+        products = shop(server, 12, 20, delay)
         config = tmp_path / "omnicheck.yml"
         config.write_text(
             "name: Tapettu\ncurrency: EUR\nchannels:\n"
@@ -77,7 +58,7 @@ def test_a_killed_crawl_keeps_its_pages_and_resume_finishes_it_once(tmp_path: Pa
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
-        while sum(r.path in PRODUCTS for r in server.log) < 100 and time.monotonic() < deadline:
+        while sum(r.path in products for r in server.log) < 100 and time.monotonic() < deadline:
             time.sleep(0.02)
         time.sleep(0.5)  # pages arrive while the last batch waits to be written
         crawl.send_signal(signal.SIGKILL)
@@ -87,7 +68,7 @@ def test_a_killed_crawl_keeps_its_pages_and_resume_finishes_it_once(tmp_path: Pa
 
         # At most the last second's pages are lost: at 4 pages in flight every 0.1 s, ~40.
         assert query(database, "SELECT status, pid FROM runs") == [("running", crawl.pid)]
-        assert 100 <= fetched < len(PRODUCTS) and fetched - stored <= 45, (fetched, stored)
+        assert 100 <= fetched < len(products) and fetched - stored <= 45, (fetched, stored)
         assert query(database, "PRAGMA integrity_check") == [("ok",)]
 
         # Another crawl's check: the killed run is no finished run and no baseline.
@@ -107,9 +88,9 @@ def test_a_killed_crawl_keeps_its_pages_and_resume_finishes_it_once(tmp_path: Pa
     assert int(found.group(3)) >= fetched - stored  # the pages lost with the process, and more
     assert "run 1: complete" in resumed.stdout and "Traceback" not in resumed.stderr
     urls = [url for (url,) in query(database, "SELECT url FROM pages ORDER BY url")]
-    expected = ["/shop/index.html", *(f"/shop/c{c}/index.html" for c in range(CATEGORIES))]
-    assert sorted(urls) == sorted(base + path for path in [*expected, *PRODUCTS])
+    expected = ["/shop/index.html", *(f"/shop/c{c}/index.html" for c in range(12))]
+    assert sorted(urls) == sorted(base + path for path in [*expected, *products])
     assert query(database, "SELECT COUNT(*), COUNT(DISTINCT sku) FROM offers") == [
-        (len(PRODUCTS), len(PRODUCTS))
+        (len(products), len(products))
     ]
     assert query(database, "SELECT status, reason FROM runs") == [("complete", None)]

@@ -94,9 +94,13 @@ def crawl(
     failures: list[StorageError] = []
 
     def storage_failed(error: StorageError, **_: Any) -> None:
-        """The first storage error stops every channel; the others only repeat it."""
+        """The first storage error stops every channel and the heartbeat (each write would wait
+        for a lock again); the others only repeat it."""
         if not failures:
             failures.append(error)
+            heartbeat.stop()
+            for other in crawlers.values():  # its pipeline drops what waits: --resume has it
+                other.signals.send_catch_log(signal=signals.storage_failed, error=error)
             deferred_from_coro(process.stop())
 
     crawlers: dict[str, Crawler] = {}
@@ -108,7 +112,10 @@ def crawl(
         if progress is not None:
             progress.watch(channel.name, crawler)
         process.crawl(crawler, channel=channel.spider, **plan.spider_arguments)
-    heartbeat = Heartbeat(store, run_id, settings.getfloat("OMNICHECK_DB_TIMEOUT"), storage_failed)
+    # The crawl's own writes wait for a lock no longer than its pipelines: a stop is never
+    # held for long by another process's transaction.
+    writer = Store(store.path, timeout=settings.getfloat("OMNICHECK_DB_TIMEOUT"))
+    heartbeat = Heartbeat(writer, run_id, storage_failed)
     status, verdict = "aborted", "aborted"
     reason: str | None = STOPPED
     try:
@@ -121,7 +128,8 @@ def crawl(
         }
         pending = {name: pending_requests(c.stats) for name, c in crawlers.items()}
         try:
-            verdict = finish_channels(store, run_id, plan, pending, reasons)
+            if not failures:  # else the one write left to try is marking the run aborted
+                verdict = finish_channels(writer, run_id, plan, pending, reasons)
         except StorageError as error:
             failures.append(error)
         if failures:
@@ -133,11 +141,13 @@ def crawl(
         if progress is not None:
             progress.end()
         try:
-            store.update_channel_counts(run_id)
-            store.finish_run(run_id, status, reason)
+            writer.update_channel_counts(run_id)
+            writer.finish_run(run_id, status, reason)
         except StorageError as error:
             # The run stays `running`, its heartbeat stopped: --resume takes it as interrupted.
             raise (failures[0] if failures else error) from None
+        finally:
+            writer.close()
     if failures:
         pages = store.stored_pages(run_id)
         raise failures[0].told(
@@ -149,11 +159,10 @@ def crawl(
 
 
 class Heartbeat:
-    """Renew the run's heartbeat every ``HEARTBEAT_SECONDS`` while the reactor runs, through a
-    connection of its own that waits no longer for a lock than the pipelines do."""
+    """Renew the run's heartbeat every ``HEARTBEAT_SECONDS`` while the reactor runs."""
 
-    def __init__(self, store: Store, run_id: int, timeout: float, failed: Any) -> None:
-        self.store = Store(store.path, timeout=timeout)
+    def __init__(self, store: Store, run_id: int, failed: Any) -> None:
+        self.store = store
         self.run_id = run_id
         self.failed = failed
         self.loop = task.LoopingCall(self.beat)

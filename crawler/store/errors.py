@@ -24,7 +24,7 @@ HINTS = {
     BUSY: "another process keeps the database locked",
     LOCKED: "another process keeps the database locked",
     TOOBIG: "a value is too big for SQLite",
-    CANTOPEN: "the database file cannot be opened for writing",
+    CANTOPEN: "the file, or the folder it is in, cannot be written (read-only?)",
     PERM: "no permission to write the database",
     NOMEM: "out of memory",
 }
@@ -39,7 +39,7 @@ class StorageError(Exception):
     holds its lock, a value too big. ``str()`` is one line; ``hint`` what it means."""
 
     def __init__(self, path: Path, hint: str, detail: str, outcome: str | None = None) -> None:
-        message = f"{path}: cannot write the results database: {hint} ({detail})"
+        message = f"{path}: cannot write: {hint} ({detail})"
         super().__init__(f"{message}; {outcome}" if outcome else message)
         self.path, self.hint, self.detail = path, hint, detail
 
