@@ -201,8 +201,9 @@ def redis_option(command: F) -> F:
 
 
 def parse_settings(items: tuple[str, ...]) -> dict[str, str]:
-    """``-s NAME=VALUE`` options as a mapping."""
-    settings = {}
+    """``-s NAME=VALUE`` options as a mapping for the crawl; with ``--debug``, the crawl's log
+    keeps its tracebacks."""
+    settings = {"OMNICHECK_TRACEBACKS": "true"} if debugging() else {}
     for item in items:
         name, separator, value = item.partition("=")
         if not separator or not name:

@@ -3,14 +3,18 @@
 Scrapy logs an error with its traceback; a person running ``omnicheck crawl`` needs to know that
 something failed and what, in one line, and the traceback only to report a bug
 (``omnicheck --debug``, which sets ``OMNICHECK_TRACEBACKS``). The filter goes on Scrapy's own log
-handler alone, so a program that calls the crawl keeps its own handlers as they are.
+handler alone, so a program that calls the crawl keeps its own handlers as they are. Scrapy
+installs that handler anew as each crawler starts, so the filter is added when each engine has
+started (``watch``).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from scrapy.settings import Settings
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.utils.log import get_scrapy_root_handler
 
 
@@ -29,8 +33,14 @@ class OneLineErrors(logging.Filter):
         return True
 
 
-def quiet_tracebacks(settings: Settings) -> None:
+def quiet_tracebacks(crawler: Crawler) -> None:
     """Unless ``OMNICHECK_TRACEBACKS``, print each error of the crawl's log as one line."""
-    handler = get_scrapy_root_handler()
-    if handler is not None and not settings.getbool("OMNICHECK_TRACEBACKS"):
-        handler.addFilter(OneLineErrors())
+    if crawler.settings.getbool("OMNICHECK_TRACEBACKS"):
+        return
+
+    def engine_started(**_: Any) -> None:
+        handler = get_scrapy_root_handler()
+        if handler is not None and not any(isinstance(f, OneLineErrors) for f in handler.filters):
+            handler.addFilter(OneLineErrors())
+
+    crawler.signals.connect(engine_started, signal=signals.engine_started, weak=False)

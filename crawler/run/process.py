@@ -90,7 +90,6 @@ def crawl(
     jobs = job_directory(store.path, run_id)
     settings = crawl_settings(plan, str(store.path), run_id, overrides or {})
     process = AsyncCrawlerProcess(settings)
-    quiet_tracebacks(settings)
     failures: list[StorageError] = []
 
     def storage_failed(error: StorageError, **_: Any) -> None:
@@ -108,6 +107,7 @@ def crawl(
         crawler = process.create_crawler(SPIDERS[channel.kind])
         crawler.settings.set("JOBDIR", str(jobs / channel.name), priority="cmdline")
         crawler.signals.connect(storage_failed, signal=signals.storage_failed, weak=False)
+        quiet_tracebacks(crawler)
         crawlers[channel.name] = crawler
         if progress is not None:
             progress.watch(channel.name, crawler)

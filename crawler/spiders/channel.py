@@ -150,7 +150,8 @@ class ChannelSpider(ChannelSpiderBase):
                 encoding=response.encoding,
             )
         except Exception as error:  # a bug must cost this page, never the crawl
-            self.logger.exception("could not read %s", response.url)
+            # One line in the log (crawler.run.log); the traceback with `omnicheck --debug`.
+            self.logger.warning("could not read %s", response.url, exc_info=True)
             yield PageVisit(
                 self.channel_name,
                 response.url,
