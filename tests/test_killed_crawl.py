@@ -15,10 +15,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from crawler.store import Store, StoreError
+from crawler.store.liveness import STALE_SECONDS
 from tests.conftest import ROOT, run_omnicheck
 from tests.fault_server import FaultServer, serve, shop
 
@@ -94,3 +97,34 @@ def test_a_killed_crawl_keeps_its_pages_and_resume_finishes_it_once(tmp_path: Pa
         (len(products), len(products))
     ]
     assert query(database, "SELECT status, reason FROM runs") == [("complete", None)]
+
+
+def test_a_run_whose_process_is_alive_is_neither_resumed_nor_finished(tmp_path: Path) -> None:
+    database = tmp_path / "omnicheck.db"
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "name: Elossa\ncurrency: EUR\nchannels:\n"
+        "  - {name: webshop, kind: webshop, start_urls: ['http://127.0.0.1:9/']}\n",
+        encoding="utf-8",
+    )
+    store = Store(database)
+    run_id = store.start_run("Elossa", [("webshop", "webshop")])  # crawled by this process
+    assert store.resumable_run() is None
+    with pytest.raises(StoreError, match="no finished run yet"):
+        store.run()  # what check and report take by default, and baselines come from
+    resumed = run_omnicheck("crawl", "--resume", "-c", str(config), "--db", str(database))
+    assert resumed.returncode == 2
+    assert resumed.stderr.startswith(
+        f"error: run {run_id} is still being crawled by process {os.getpid()} on "
+    )
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], text=True, capture_output=True
+    ).stdout.strip()
+    with store.writing() as connection:  # a process that has exited
+        connection.execute("UPDATE runs SET pid = ?", (int(gone),))
+    assert store.resumable_run()["id"] == run_id  # type: ignore[index]
+    stale = (datetime.now(UTC) - timedelta(seconds=STALE_SECONDS + 5)).isoformat()
+    with store.writing() as connection:  # alive pid, silent heartbeat: the pid was reused
+        connection.execute("UPDATE runs SET pid = ?, heartbeat = ?", (os.getpid(), stale))
+    assert store.resumable_run()["id"] == run_id  # type: ignore[index]
