@@ -12,7 +12,10 @@ A page's items reach the results database a moment after its request is taken
 (``crawler.pipelines``); a killed process loses those in between. So when the scheduler opens,
 every taken request whose page the results database lacks goes back in the queue (its first
 URL, before any redirect, or its last), and ``--resume`` fetches it again: a kill costs the
-pages fetched but not yet stored, never a page of the channel. A request taken again is a
+pages fetched but not yet stored, never a page of the channel. A product feed is the one
+response whose items are stored in several transactions; when it is read again, the offers its
+killed reading had stored are dropped first (``settle``), so none is kept twice. A request
+taken again is a
 request queued again: enqueueing it (a retry, a download cut by a stop) clears its taken record,
 and a redirect clears the record of the request it came from.
 
@@ -176,8 +179,7 @@ class DurableScheduler:
         taken = self.db.execute("SELECT fingerprint, url, first_url FROM taken").fetchall()
         if not taken:
             return 0
-        stored = stored_urls(self.crawler.settings, self.spider)
-        lost = [fingerprint for fingerprint, url, first in taken if not {url, first} & stored]
+        lost = settle(self.crawler.settings, self.spider, taken)
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany(
@@ -204,17 +206,25 @@ class DurableScheduler:
             self.stats.inc_value(key, count)
 
 
-def stored_urls(settings: Any, spider: Spider) -> set[str]:
-    """The URLs of the pages this channel has stored in the run (none outside omnicheck's
-    crawl, where no run is set)."""
+def settle(settings: Any, spider: Spider, taken: list[tuple[str, str, str]]) -> list[str]:
+    """The fingerprints of the taken requests (fingerprint, URL, first URL) whose page the
+    run has not stored. A product feed among them may have stored part of its offers before
+    the process died: those are dropped, as the feed is read again whole. Outside omnicheck's
+    crawl (no run set), every taken request is lost."""
     run_id = settings.getint("OMNICHECK_RUN_ID", 0)
     if not run_id:
-        return set()
+        return [fingerprint for fingerprint, _, _ in taken]
+    channel = spider.channel_name  # type: ignore[attr-defined]
     store = Store(settings.get("OMNICHECK_DB"), timeout=settings.getfloat("OMNICHECK_DB_TIMEOUT"))
     try:
-        return store.page_urls(run_id, spider.channel_name)  # type: ignore[attr-defined]
+        stored = store.page_urls(run_id, channel)
+        lost = [
+            (fingerprint, first) for fingerprint, url, first in taken if not {url, first} & stored
+        ]
+        store.drop_feed_offers(run_id, channel, [first for _, first in lost])
     finally:
         store.close()
+    return [fingerprint for fingerprint, _ in lost]
 
 
 def queued(jobdir: Path, stored: set[str]) -> int:

@@ -128,3 +128,43 @@ def test_a_run_whose_process_is_alive_is_neither_resumed_nor_finished(tmp_path: 
     with store.writing() as connection:  # alive pid, silent heartbeat: the pid was reused
         connection.execute("UPDATE runs SET pid = ?, heartbeat = ?", (os.getpid(), stale))
     assert store.resumable_run()["id"] == run_id  # type: ignore[index]
+
+
+def test_a_feed_killed_halfway_is_read_again_whole_on_resume(tmp_path: Path) -> None:
+    """A feed's offers are stored in batches before its record: the batches a killed reading
+    stored are replaced when --resume reads the feed again, never kept twice."""
+    rows = 150_000
+    lines = ["id;title;price;sku", *(f"{n};Tuote {n};{n % 500}.90 EUR;S-{n}" for n in range(rows))]
+    (tmp_path / "tuotteet.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "name: Syöte\ncurrency: EUR\nchannels:\n"
+        "  - {name: erp, kind: feed, feeds: [tuotteet.csv], fields: {sku: sku}}\n",
+        encoding="utf-8",
+    )
+    database = tmp_path / "omnicheck.db"
+    common = ["-c", str(config), "--db", str(database)]
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "checker", "crawl", *common],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if query(database, "SELECT COUNT(*) FROM offers")[0][0] >= 2_000:
+                break
+        except sqlite3.OperationalError:  # not created yet
+            pass
+        time.sleep(0.01)
+    crawl.send_signal(signal.SIGKILL)
+    crawl.wait(10)
+    ((partial,),) = query(database, "SELECT COUNT(*) FROM offers")
+    assert 0 < partial < rows and query(database, "SELECT COUNT(*) FROM pages") == [(0,)]
+
+    resumed = run_omnicheck("crawl", "--resume", *common)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "run 1 was interrupted (process" in resumed.stderr
+    assert query(database, "SELECT COUNT(*), COUNT(DISTINCT sku) FROM offers") == [(rows, rows)]
+    assert query(database, "SELECT COUNT(*), MIN(ok) FROM pages") == [(1, 1)]

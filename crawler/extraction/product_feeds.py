@@ -184,6 +184,7 @@ def row_offer(row: dict[str, str], number: int, options: FeedOptions) -> Offer |
         gtin=gtin,
         mpn=mpn,
         sku=sku,
+        feed=options.url,
     )
     if cut:
         offer.evidence["cut"] = f"{', '.join(cut)}: cut at {TEXT_LIMIT} characters"

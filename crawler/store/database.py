@@ -157,6 +157,14 @@ class Store(Runs):
         )
         return {url for (url,) in rows.fetchall()}
 
+    def drop_feed_offers(self, run_id: int, channel: str, feeds: Iterable[str]) -> None:
+        """Forget the offers a feed's interrupted reading stored: it is read again whole."""
+        with self.writing():
+            self.db.conn.executemany(
+                "DELETE FROM offers WHERE run_id = ? AND channel = ? AND feed = ?",
+                [(run_id, channel, feed) for feed in feeds],
+            )
+
     def stored_pages(self, run_id: int) -> int:
         """Pages (fetched or failed) the run has stored."""
         rows = self.db.execute("SELECT COUNT(*) FROM pages WHERE run_id = ?", [run_id])

@@ -63,6 +63,7 @@ def offer_row(run_id: int, offer: Offer) -> dict[str, Any]:
         "sources": dumps(offer.sources),
         "evidence": dumps(offer.evidence),
         "published": offer.published,
+        "feed": offer.feed,
     }
 
 

@@ -211,6 +211,14 @@ def add_run_process_and_reason(db: sqlite_utils.Database) -> None:
             db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
 
 
+@migrations()
+def add_offer_feed(db: sqlite_utils.Database) -> None:
+    # The feed an offer was read from: a feed read again after a killed crawl replaces the
+    # offers its first reading had stored (crawler/frontier.py).
+    if "feed" not in {column.name for column in db["offers"].columns}:
+        db.execute("ALTER TABLE offers ADD COLUMN feed TEXT")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema (a new file gets every table)."""
     migrations.apply(db)
