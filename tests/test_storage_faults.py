@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.feeds import MEASURE_RSS
 from crawler.store import StorageError, Store
 from tests.conftest import ROOT, run_omnicheck
 from tests.factories import offer
@@ -242,3 +243,57 @@ def test_a_value_too_big_for_sqlite_is_a_storage_error(tmp_path: Path) -> None:
             run_id, [offer("webshop", "Reppu", "49.90"), offer("webshop", "x" * 9_000, "1")]
         )
     assert store.offers(run_id) == []
+
+
+def test_a_200_mb_title_is_cut_without_being_held(tmp_path: Path) -> None:
+    """Before, a 200 MB title took 27 s and 2.7 GB and ended in `string or blob too big`; then
+    an XML feed still held the whole text (about 490 MB). Now each value is read up to twice
+    the 10 000-character limit and the rest skipped as it streams past."""
+    chunk = "z" * 1_000_000
+    with (tmp_path / "iso.xml").open("w", encoding="utf-8") as feed:
+        feed.write(
+            '<?xml version="1.0" encoding="utf-8"?>\n<rss xmlns:g="http://base.google.com/ns/1.0">'
+        )
+        feed.write("<channel><item><g:id>1</g:id><g:title>Teltta ")
+        for _ in range(200):
+            feed.write(chunk)
+        feed.write("</g:title><g:price>199.00 EUR</g:price></item>")
+        feed.write("<item><g:id>2</g:id><g:title>Reppu</g:title><g:price>49.90 EUR</g:price>")
+        feed.write("</item></channel></rss>\n")
+    with (tmp_path / "iso.jsonl").open("w", encoding="utf-8") as feed:
+        feed.write('{"id": "1", "title": "Teltta ')
+        for _ in range(50):
+            feed.write(chunk)
+        feed.write(
+            '", "price": "199.00 EUR"}\n{"id": "2", "title": "Reppu", "price": "49.90 EUR"}\n'
+        )
+    config = tmp_path / "omnicheck.yml"
+    config.write_text(
+        "name: Iso\ncurrency: EUR\nchannels:\n"
+        "  - {name: xml, kind: feed, feeds: [iso.xml]}\n"
+        "  - {name: jsonl, kind: feed, feeds: [iso.jsonl]}\n",
+        encoding="utf-8",
+    )
+    database = tmp_path / "iso.db"
+    started = time.monotonic()
+    measured = subprocess.run(
+        [sys.executable, "-c", MEASURE_RSS, sys.executable, "-m", "checker", "crawl"]
+        + ["-c", str(config), "--db", str(database)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    peak_mb = int(measured.stdout.strip()) / 1024
+    assert "Traceback" not in measured.stderr and time.monotonic() - started < 60
+    assert peak_mb < 250, peak_mb  # the crawl's own ~120 MB, not the title
+    offers = query(
+        database, "SELECT channel, length(name), price, evidence FROM offers ORDER BY id"
+    )
+    assert [(channel, length, price) for channel, length, price, _ in offers] == [
+        ("xml", 10_000, "199.00"),
+        ("xml", 5, "49.90"),
+        ("jsonl", 5, "49.90"),  # a row past 1 MiB is skipped and counted, the next one read
+    ]
+    assert '"cut": "title: cut at 10000 characters"' in offers[0][3]
+    assert query(database, "SELECT status FROM runs") == [("complete",)]
