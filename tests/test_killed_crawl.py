@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,24 +21,12 @@ import pytest
 
 from crawler.store import Store, StoreError
 from crawler.store.liveness import STALE_SECONDS
-from tests.conftest import ROOT, run_omnicheck
+from tests.conftest import query, run_omnicheck, start_omnicheck, stored_count
 from tests.fault_server import FaultServer, serve, shop
 
 pytestmark = pytest.mark.slow
 
 SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", "CONCURRENT_REQUESTS=4"]
-
-
-def query(database: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(database) as connection:
-        return connection.execute(sql).fetchall()
-
-
-def stored_pages(database: Path) -> int:
-    try:
-        return int(query(database, "SELECT COUNT(*) FROM pages")[0][0])
-    except sqlite3.OperationalError:  # not created yet
-        return 0
 
 
 def test_a_killed_crawl_keeps_its_pages_and_resume_finishes_it_once(tmp_path: Path) -> None:
@@ -54,20 +41,15 @@ def test_a_killed_crawl_keeps_its_pages_and_resume_finishes_it_once(tmp_path: Pa
         )
         database = tmp_path / "omnicheck.db"
         common = ["-c", str(config), "--db", str(database), *SETTINGS]
-        crawl = subprocess.Popen(
-            [sys.executable, "-m", "checker", "crawl", *common],
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        crawl = start_omnicheck("crawl", *common)
         deadline = time.monotonic() + 60
         while sum(r.path in products for r in server.log) < 100 and time.monotonic() < deadline:
             time.sleep(0.02)
         time.sleep(0.5)  # pages arrive while the last batch waits to be written
         crawl.send_signal(signal.SIGKILL)
-        crawl.wait(10)
+        crawl.communicate(timeout=10)
         fetched = len({r.path for r in server.log})
-        stored = stored_pages(database)
+        stored = stored_count(database)
 
         # At most the last second's pages are lost: at 4 pages in flight every 0.1 s, ~40.
         assert query(database, "SELECT status, pid FROM runs") == [("running", crawl.pid)]
@@ -144,22 +126,12 @@ def test_a_feed_killed_halfway_is_read_again_whole_on_resume(tmp_path: Path) -> 
     )
     database = tmp_path / "omnicheck.db"
     common = ["-c", str(config), "--db", str(database)]
-    crawl = subprocess.Popen(
-        [sys.executable, "-m", "checker", "crawl", *common],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    crawl = start_omnicheck("crawl", *common)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if query(database, "SELECT COUNT(*) FROM offers")[0][0] >= 2_000:
-                break
-        except sqlite3.OperationalError:  # not created yet
-            pass
+    while stored_count(database, "offers") < 2_000 and time.monotonic() < deadline:
         time.sleep(0.01)
     crawl.send_signal(signal.SIGKILL)
-    crawl.wait(10)
+    crawl.communicate(timeout=10)
     ((partial,),) = query(database, "SELECT COUNT(*) FROM offers")
     assert 0 < partial < rows and query(database, "SELECT COUNT(*) FROM pages") == [(0,)]
 

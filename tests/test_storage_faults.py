@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import signal
 import sqlite3
 import subprocess
@@ -28,7 +27,7 @@ import pytest
 
 from benchmarks.feeds import MEASURE_RSS
 from crawler.store import StorageError, Store
-from tests.conftest import ROOT, run_omnicheck
+from tests.conftest import ROOT, query, run_omnicheck, start_omnicheck, stored_count
 from tests.factories import offer
 from tests.fault_server import FaultServer, serve, shop
 
@@ -48,33 +47,8 @@ def write_config(folder: Path, base: str) -> Path:
     return config
 
 
-def query(database: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(database) as connection:
-        return connection.execute(sql).fetchall()
-
-
-def stored_pages(database: Path) -> int:
-    try:
-        return int(query(database, "SELECT COUNT(*) FROM pages")[0][0])
-    except sqlite3.OperationalError:  # not created yet
-        return 0
-
-
-def crawl(*args: str, limit: int | None = None) -> subprocess.Popen[str]:
-    """``omnicheck crawl`` in a subprocess, under a file-size limit of ``limit`` bytes."""
-
-    def small_disk() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    return subprocess.Popen(
-        [sys.executable, "-m", "checker", "crawl", *args, *SETTINGS],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        preexec_fn=small_disk if limit else None,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def crawl_arguments(config: Path, database: Path) -> list[str]:
+    return ["crawl", "-c", str(config), "--db", str(database), *SETTINGS]
 
 
 def assert_resumes_to_every_page_once(
@@ -106,7 +80,7 @@ def test_a_full_disk_stops_the_crawl_and_resume_finishes_it(
         products = shop(server, 10, 30, [0.02])
         config, database = write_config(tmp_path, base), tmp_path / "omnicheck.db"
         started = time.monotonic()
-        full = crawl("-c", str(config), "--db", str(database), limit=limit)
+        full = start_omnicheck(*crawl_arguments(config, database), file_size_limit=limit)
         _, stderr = full.communicate(timeout=120)
         seconds = time.monotonic() - started
         assert full.returncode == 4, stderr
@@ -117,7 +91,7 @@ def test_a_full_disk_stops_the_crawl_and_resume_finishes_it(
         assert line.startswith(f"error: {database.parent / full_file}: ")
         [(status, reason)] = query(database, "SELECT status, reason FROM runs")
         assert status == "aborted" and reason.startswith("storage error: ") and "disk" in reason
-        stored = stored_pages(database)
+        stored = stored_count(database)
         assert stored < 1 + 10 + len(products)
         assert stored > 0 or "frontier" in full_file  # what was stored before it filled stays
         assert query(database, "PRAGMA integrity_check") == [("ok",)]
@@ -171,11 +145,20 @@ def test_a_read_only_database_is_one_line_and_exit_4(tmp_path: Path) -> None:
     assert query(database, "SELECT id, status FROM runs") == [(1, "complete")]
 
 
-def hold_lock(database: Path) -> sqlite3.Connection:
-    """Another process's exclusive lock on the database (a writer that never ends)."""
+def crawl_and_lock(
+    config: Path, database: Path, timeout: float
+) -> tuple[subprocess.Popen[str], sqlite3.Connection]:
+    """A crawl whose writes wait ``timeout`` s for a lock, and, once it stored 20 pages,
+    another process's exclusive lock on its database (a writer that never ends)."""
+    crawl = start_omnicheck(
+        *crawl_arguments(config, database), "-s", f"OMNICHECK_DB_TIMEOUT={timeout}"
+    )
+    deadline = time.monotonic() + 60
+    while stored_count(database) < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
     holder = sqlite3.connect(database, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
-    return holder
+    return crawl, holder
 
 
 def test_a_locked_database_aborts_the_run_with_the_reason(tmp_path: Path) -> None:
@@ -183,11 +166,7 @@ def test_a_locked_database_aborts_the_run_with_the_reason(tmp_path: Path) -> Non
     with serve(server) as base:
         products = shop(server, 10, 20, [0.2])
         config, database = write_config(tmp_path, base), tmp_path / "omnicheck.db"
-        locked = crawl("-c", str(config), "--db", str(database), "-s", "OMNICHECK_DB_TIMEOUT=2")
-        deadline = time.monotonic() + 60
-        while stored_pages(database) < 20 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        holder = hold_lock(database)
+        locked, holder = crawl_and_lock(config, database, timeout=2)
         # Held until the crawl gave up on it and stopped (its channel's line says so), then let
         # go, so that the run can be marked aborted.
         assert locked.stderr is not None
@@ -201,7 +180,7 @@ def test_a_locked_database_aborts_the_run_with_the_reason(tmp_path: Path) -> Non
         assert "another process keeps the database locked (database is locked)" in stderr
         [(status, reason)] = query(database, "SELECT status, reason FROM runs")
         assert status == "aborted" and "locked" in reason
-        assert stored_pages(database) >= 20
+        assert stored_count(database) >= 20
 
         assert_resumes_to_every_page_once(database, config, base, products, "storage error")
 
@@ -211,11 +190,7 @@ def test_sigterm_ends_a_crawl_whose_database_stays_locked(tmp_path: Path) -> Non
     with serve(server) as base:
         shop(server, 10, 20, [0.2])
         config, database = write_config(tmp_path, base), tmp_path / "omnicheck.db"
-        locked = crawl("-c", str(config), "--db", str(database), "-s", "OMNICHECK_DB_TIMEOUT=3")
-        deadline = time.monotonic() + 60
-        while stored_pages(database) < 20 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        holder = hold_lock(database)
+        locked, holder = crawl_and_lock(config, database, timeout=3)
         try:
             time.sleep(1)  # a write is waiting for the lock now
             locked.send_signal(signal.SIGTERM)
