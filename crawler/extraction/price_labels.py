@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from crawler.extraction.prices import currencies
+from crawler.extraction.prices import LATIN_WORD, currencies
 from crawler.extraction.vocabulary import alternation, load_vocabulary, whole_words
 
 NUMBER = re.compile(r"\d(?:[\d\s.,]*\d)?")
@@ -75,12 +75,16 @@ def _currency_pattern() -> str:
     that are also ordinary words ("ft", "lei", "rs") are left to price-parser inside a price
     element: found in text they would make "6 ft" a price."""
     known = currencies()
-    signs = [s for s in known.symbols if not re.fullmatch(r"[a-z.]+", s)]
-    written = [s for s in known.symbols if s in known.written_out]
+    signs = [s for s in known.signs if not LATIN_WORD.fullmatch(s) and s != ":-"]
+    written = [
+        s
+        for s in known.signs
+        if LATIN_WORD.fullmatch(s) and (s in known.written_out or s in known.by_market)
+    ]
     codes = "|".join(sorted(known.codes))
     return (
         rf"(?:{alternation(signs)})"
-        rf"|(?<![^\W\d_])(?:{alternation([*written, *known.crowns - {':-'}])})(?![^\W\d_])"
+        rf"|(?<![^\W\d_])(?:{alternation(written)})(?![^\W\d_])"
         rf"|(?<![^\W\d_])(?-i:{codes})(?![^\W\d_])"
     )
 
@@ -141,7 +145,7 @@ def single_amount(label: str) -> bool:
     rest = label.replace(numbers[0], " ").replace(",-", " ").replace(".-", " ").replace(":-", " ")
     words = {word.lower() for word in re.findall(r"[^\W\d_]+|[^\w\s:]", rest)}
     known = currencies()
-    allowed = {*price_words().price_prefixes, *known.symbols, *known.crowns}
+    allowed = {*price_words().price_prefixes, *known.signs}
     return all(word in allowed or word.upper() in known.codes for word in words)
 
 
