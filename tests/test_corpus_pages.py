@@ -29,10 +29,6 @@ MARKUP_DISAGREES = {
 NO_PRICE_READ = {
     "peb_09b6ff551aa911aa": "only a per-pack from-price in unmarked text ('最低價$99元起/包')",
     "peb_24d6d89f539d8d4a": "only a per-can from-price in unmarked text ('最低價$29元起/罐')",
-    "peb_412fe668a36c6f90": "the amount stands in an unmarked table cell, split from its 元 and"
-    " after a discount count ('一次付清特價 7 折 294 元')",
-    "peb_91f8f14da4a9f304": "the amount stands in an unmarked table cell, split from its 元 and"
-    " after a discount count ('一次付清特價 72 折 2320 元')",
 }
 # Pages whose markup states the opposite availability of the annotation.
 AVAILABILITY_DISAGREES = {
