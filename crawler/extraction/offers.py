@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from crawler.extraction import availability, visible
+from crawler.extraction import analytics, availability, visible
 from crawler.extraction.options import ExtractionOptions
 from crawler.extraction.page import ParsedPage, clean_text
 from crawler.extraction.price_labels import is_from_price, price_words
@@ -31,6 +31,8 @@ from crawler.items import Offer
 STRUCTURED = ("json-ld", "microdata", "rdfa")
 # The source of an availability no words state: a price shown and no stock message.
 IMPLIED = "implied"
+# The source of a price the page reports to its analytics and shows.
+ANALYTICS = "analytics"
 STRUCK = "self::del or self::s or self::strike"
 
 
@@ -62,6 +64,7 @@ def extract_offers(
     if not _priced(offers):
         markup = visible.ProductMarkup(page)
         found = _from_markup(markup, options, _page_currency(page, data) or options.currency)
+        found = found or _from_analytics(markup, options)
         if found is not None:
             _adopt_price(offers, found)
     if offers and offers[0].availability == availability.UNKNOWN:
@@ -262,6 +265,27 @@ def _from_markup(
     offer.price, offer.currency = money.amount, money.currency
     offer.is_from_price = is_from_price(evidence)
     record(offer, "price", "text", evidence)
+    return offer
+
+
+def _from_analytics(markup: visible.ProductMarkup, options: ExtractionOptions) -> Offer | None:
+    """The price the page reports to its analytics, when its content shows that amount as a
+    price (``analytics.py``); the line that shows it is the evidence."""
+    reported = analytics.reported_price(markup.page, options.locale)
+    if reported is None:
+        return None
+    money, name = reported
+    lines = visible.shown_lines(markup.page, markup.heading)
+    shown = analytics.confirmed(money, lines, options.locale)
+    if shown is None:
+        return None
+    money, line = shown
+    offer = Offer(channel=options.channel, url=markup.page.url, name=markup.name or name)
+    if offer.name:
+        offer.sources["name"] = "text" if markup.name else ANALYTICS
+    offer.price, offer.currency = money.amount, money.currency
+    offer.is_from_price = is_from_price(line)
+    record(offer, "price", ANALYTICS, f"reported {money}, shown: {line}")
     return offer
 
 

@@ -286,7 +286,7 @@ def _labels_in(
     """
     prices: dict[object, Money] = {}
     evidence = ""
-    for line in _lines(container, elsewhere):
+    for _, line in _lines(container, elsewhere):
         pieces = _joined(line)
         priced = [piece for piece in pieces if currency_amounts(piece)]
         whole = " ".join(pieces) if len(priced) == 1 else None
@@ -313,21 +313,42 @@ def _about_the_price(text: str) -> bool:
     return not (words.old_price.search(text) or words.not_the_price.search(text))
 
 
-def _lines(container: Any, elsewhere: Collection[Any]) -> list[list[str]]:
-    """The container's visible text as lines: the texts of one block element (p, li, td, div...)
-    up to a <br>, so that an amount and its currency in two inline elements are one line."""
-    lines: list[list[str]] = []
-    current = None
+def shown_lines(page: ParsedPage, heading: Any | None) -> list[str]:
+    """The lines of the page's content that show an amount with its currency as a price: not
+    struck through, not in the header, footer, navigation or asides, not about other products
+    (by class, or by a heading after the product's), with no other number but rates and no
+    words of an old, unit, shipping or other price."""
+    body = page.tree.find("body")
+    if body is None:
+        return []
+    elsewhere = other_products_sections(heading) if heading is not None else set()
+    markers = price_words().other_products_markers
+    shown = []
+    for block, line in _lines(body, elsewhere):
+        text = " ".join(_joined(line))
+        if not currency_amounts(text) or not _about_the_price(text) or outside_content(block):
+            continue
+        chain = (block, *block.iterancestors())
+        names = " ".join(f"{node.get('class', '')} {node.get('id', '')}" for node in chain)
+        if not any(token.startswith(markers) for token in tokens(names)):
+            shown.append(text)
+    return shown
+
+
+def _lines(container: Any, elsewhere: Collection[Any]) -> list[tuple[Any, list[str]]]:
+    """The container's visible text as lines, each with its block element: the texts of one
+    block element (p, li, td, div...) up to a <br>, so that an amount and its currency in two
+    inline elements are one line."""
+    lines: list[tuple[Any, list[str]]] = []
     for text, holder, after_break in _visible_texts(container):
         if holder in elsewhere or not text.strip():
             continue
         block = next(
-            (node for node in (holder, *holder.iterancestors()) if node.tag in BLOCK), None
+            (node for node in (holder, *holder.iterancestors()) if node.tag in BLOCK), container
         )
-        if block is not current or after_break or not lines:
-            lines.append([])
-            current = block
-        lines[-1].append(clean_text(text))
+        if not lines or block is not lines[-1][0] or after_break:
+            lines.append((block, []))
+        lines[-1][1].append(clean_text(text))
     return lines
 
 
