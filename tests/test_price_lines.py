@@ -7,27 +7,20 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extraction import ExtractionOptions, extract_page
+from crawler.extraction import ExtractionOptions
+from tests.test_price_labels import FI, SV, UNCONFIGURED, shown
 
-FI = ExtractionOptions(channel="webshop", currency="EUR", locale="fi_FI")
-SV = ExtractionOptions(channel="webshop", currency="SEK", locale="sv_SE")
 EN = ExtractionOptions(channel="webshop", currency="GBP", locale="en_GB")
 # A Taiwanese shop crawled without configuration: its domain tells the market.
-TW = ExtractionOptions(channel="webshop")
-URLS = {id(TW): "https://www.kauppa.example.com.tw/p/1"}
+TAIWAN = "https://www.kauppa.example.com.tw/p/1"
 
 
-def shown(body: str, options: ExtractionOptions) -> tuple[str, str, bool] | None:
-    html = (
-        "<html><head><title>Retkikeitin | Kauppa</title></head><body><main>"
-        f'<div class="product"><h1>Retkikeitin</h1>{body}</div></main></body></html>'
-    )
-    url = URLS.get(id(options), "https://kauppa.example.fi/t")
-    found = [offer for offer in extract_page(html, url, options).offers if offer.price]
-    assert len(found) <= 1
-    if not found:
-        return None
-    return str(found[0].price), str(found[0].currency), found[0].is_from_price
+def in_block(
+    body: str, options: ExtractionOptions, url: str = "https://kauppa.example.fi/t"
+) -> tuple[str, str, bool] | None:
+    """The price read from ``body`` beside the product's heading, on a page without price markup."""
+    block = f'<main><div class="product"><h1>Retkikeitin</h1>{body}</div></main>'
+    return shown(block, options, "<title>Retkikeitin | Kauppa</title>", url)
 
 
 @pytest.mark.parametrize(
@@ -38,12 +31,10 @@ def shown(body: str, options: ExtractionOptions) -> tuple[str, str, bool] | None
         ("<p>Pris <strong>1 299</strong> kr</p>", SV, ("1299", "SEK", False)),
         ("<p>Pris <strong>1 299</strong>:-</p>", SV, ("1299", "SEK", False)),
         ("<p><span>£</span><span>34.99</span></p>", EN, ("34.99", "GBP", False)),
-        ("<td><span>294</span><span> 元 </span></td>", TW, ("294", "TWD", False)),
         # the line's words make it a from-price
         ("<p>Hinta alkaen <b>49,90</b> €</p>", FI, ("49.90", "EUR", True)),
         ("<p>Från <b>99</b> kr</p>", SV, ("99", "SEK", True)),
         ("<p>From <b>£49</b></p>", EN, ("49", "GBP", True)),
-        ("<div>NT$<span>29</span>元起</div>", TW, ("29", "TWD", True)),
         # an old price, shipping or an instalment in its own line leaves the price alone
         ("<p>Ennen <span>149 €</span></p><p>Nyt <span>129 €</span></p>", FI, ("129", "EUR", False)),
         (
@@ -53,14 +44,6 @@ def shown(body: str, options: ExtractionOptions) -> tuple[str, str, bool] | None
         ),
         ("<p>Ord. pris <b>1 499 kr</b></p><p><b>1 199 kr</b></p>", SV, ("1199", "SEK", False)),
         ("<p><b>£89</b></p><p>Delivery <b>£4.95</b></p>", EN, ("89", "GBP", False)),
-        (
-            "<tr><td>建議售價 <del>$420</del> 元</td></tr>"
-            "<tr><td>一次付清特價 <b>7</b> 折 <span>294</span><span>元</span></td></tr>"
-            "<tr><td>每期 <span>$</span><span>98</span></td></tr>",
-            TW,
-            ("294", "TWD", False),
-        ),
-        ("<p>特價 <b>2320</b> 元</p><p>宅配 <b>80</b> 元</p>", TW, ("2320", "TWD", False)),
         # a row of several amounts: each stands alone, the shipping one is left out
         ("<div><span>129 €</span> <span>Toimitus 4,90 €</span></div>", FI, ("129", "EUR", False)),
     ],
@@ -68,7 +51,7 @@ def shown(body: str, options: ExtractionOptions) -> tuple[str, str, bool] | None
 def test_prices_written_across_elements(
     body: str, options: ExtractionOptions, expected: tuple[str, str, bool]
 ) -> None:
-    assert shown(body, options) == expected
+    assert in_block(body, options) == expected
 
 
 @pytest.mark.parametrize(
@@ -84,12 +67,31 @@ def test_prices_written_across_elements(
         ("<p>Shipping <b>£4.95</b></p>", EN),
         ("<p>Jämförpris <b>129</b> kr/kg</p>", SV),
         ("<p>Ennen <b>149</b> €</p>", FI),
-        ("<td>每期 <span>$</span><span>98</span></td>", TW),
-        ("<td>宅配 <strong>80</strong> 元</td>", TW),
         # an amount with no currency anywhere in its line
         ("<p>Paino <b>1 200</b> g</p>", FI),
         ("<p><b>129</b></p>", FI),
     ],
 )
 def test_no_price_from_a_line_about_something_else(body: str, options: ExtractionOptions) -> None:
-    assert shown(body, options) is None
+    assert in_block(body, options) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<td><span>294</span><span> 元 </span></td>", ("294", "TWD", False)),
+        ("<div>NT$<span>29</span>元起</div>", ("29", "TWD", True)),
+        (
+            "<tr><td>建議售價 <del>$420</del> 元</td></tr>"
+            "<tr><td>一次付清特價 <b>7</b> 折 <span>294</span><span>元</span></td></tr>"
+            "<tr><td>每期 <span>$</span><span>98</span></td></tr>",
+            ("294", "TWD", False),
+        ),
+        ("<p>特價 <b>2320</b> 元</p><p>宅配 <b>80</b> 元</p>", ("2320", "TWD", False)),
+        # an instalment, a delivery fee
+        ("<td>每期 <span>$</span><span>98</span></td>", None),
+        ("<td>宅配 <strong>80</strong> 元</td>", None),
+    ],
+)
+def test_a_taiwanese_shops_lines(body: str, expected: tuple[str, str, bool] | None) -> None:
+    assert in_block(body, UNCONFIGURED, TAIWAN) == expected
