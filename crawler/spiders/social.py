@@ -19,7 +19,7 @@ from crawler.extraction.campaigns import campaign_window
 from crawler.extraction.claims import extract_claims
 from crawler.extraction.page import TextBlock
 from crawler.extraction.post_sources import RawPost, read_posts
-from crawler.items import PageVisit, Post
+from crawler.items import TEXT_CUT, PageVisit, Post, cut_long_text
 from crawler.spiders.base import ChannelSpiderBase, as_url
 
 DEFAULT_RECENCY_DAYS = 14
@@ -33,10 +33,12 @@ class SocialSpider(ChannelSpiderBase):
             yield scrapy.Request(as_url(location), callback=self.parse, errback=self.failed)
 
     def parse(self, response: Response) -> Iterator[Any]:
-        posts = claims = 0
+        posts = claims = cut = 0
         for raw in read_posts(response.body, response.url):
             posts += 1
-            yield self.post(raw)
+            post = self.post(raw)
+            cut += bool(cut_long_text(post))
+            yield post
             blocks = [TextBlock(line, "main") for line in raw.text.split("\n")]
             for claim in extract_claims(
                 blocks,
@@ -47,6 +49,7 @@ class SocialSpider(ChannelSpiderBase):
                 locale=self.options.locale,
             ):
                 claims += 1
+                cut += bool(cut_long_text(claim))
                 yield claim
         yield PageVisit(
             self.channel_name,
@@ -57,6 +60,7 @@ class SocialSpider(ChannelSpiderBase):
             content_type="posts",
             size=len(response.body),
             claims=claims,
+            skipped={TEXT_CUT: cut} if cut else {},
         )
 
     def post(self, raw: RawPost) -> Post:
