@@ -3,7 +3,8 @@
 Categories are what the completeness of a channel is judged on. Most are failures (the page
 exists but could not be read, so its absence from the results proves nothing). A few are not:
 pages robots.txt forbids, links to other sites and pages the server says do not exist (404/410)
-are recorded but do not make a channel's crawl incomplete.
+are recorded but do not make a channel's crawl incomplete. Pages a crawl limit kept from being
+asked for (``LIMITS``, see ``crawler.limits``) count as not fetched, like failures.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from twisted.web.client import ResponseFailed
 # to read. A seed (start URL, sitemap or feed of the configuration) that gives nothing is always
 # a failure, whatever its category.
 NOT_FAILURES = ("robots", "offsite", "other_channel", "not_found")
+# Planned pages a crawl limit dropped before asking for them: not fetched, and a depth limit
+# hides whatever lies beyond them too.
+LIMITS = ("depth_limit", "url_too_long")
 
 CATEGORIES = {
     "robots": "forbidden by robots.txt (not a failure)",
@@ -40,6 +44,8 @@ CATEGORIES = {
     "truncated": "connection closed before the whole body arrived",
     "connection": "DNS or connection error",
     "unreadable": "fetched, but its content could not be read",
+    "depth_limit": "deeper than DEPTH_LIMIT: not asked for",
+    "url_too_long": "URL longer than URLLENGTH_LIMIT: not asked for",
     "other": "any other error",
 }
 

@@ -18,7 +18,7 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
 from crawler.extensions import pending_requests
-from crawler.run.completeness import judge
+from crawler.run.completeness import STOPPED_FROM_OUTSIDE, judge
 from crawler.run.plan import DEFAULT_COMPLETENESS, ChannelPlan, CrawlPlan
 from crawler.run.progress import CrawlProgress
 from crawler.spiders.channel import ChannelSpider
@@ -32,8 +32,8 @@ SPIDERS = {
     "social": SocialSpider,
     "feed": FeedSpider,
 }
-# Scrapy's finish reasons for a crawl stopped from outside; None: the reactor was killed.
-INTERRUPTED = {"shutdown", "cancelled", None}
+# A crawl stopped from outside; None: the reactor was killed.
+INTERRUPTED = {*STOPPED_FROM_OUTSIDE, None}
 
 
 def crawl_settings(

@@ -165,6 +165,13 @@ def add_completeness_and_market_columns(db: sqlite_utils.Database) -> None:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
+@migrations()
+def index_pages_by_url(db: sqlite_utils.Database) -> None:
+    # Pages a crawl limit dropped are counted once per URL, and not when the URL was fetched
+    # after all: a look-up by URL for each (crawler/store/database.py).
+    db.execute("CREATE INDEX IF NOT EXISTS pages_url ON pages(run_id, channel, url)")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema (a new file gets every table)."""
     migrations.apply(db)
