@@ -8,6 +8,9 @@ the tests stay fast: run the crawl with a small ``DOWNLOAD_TIMEOUT`` (see ``FAST
 from __future__ import annotations
 
 import random
+import socket
+import socketserver
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -143,3 +146,13 @@ def serve(server: FaultServer) -> Iterator[str]:
 def garbage(size: int, seed: int = 7) -> bytes:
     generator = random.Random(seed)
     return bytes(generator.randrange(256) for _ in range(size))
+
+
+class Resetting(socketserver.BaseRequestHandler):
+    """Reads the request, then resets the connection without a byte of answer (TCP RST)."""
+
+    def handle(self) -> None:
+        with suppress(OSError):
+            self.request.recv(4096)
+        self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.request.close()

@@ -6,10 +6,15 @@ the database through ``crawler.pipelines.StorePipeline``, in one transaction per
 ``crawler.run.completeness``), ``incomplete`` or ``aborted`` (Ctrl-C, SIGTERM). An aborted run is
 never a baseline and never checked by default; its queue stays in a Scrapy ``JOBDIR`` beside the
 database, so ``omnicheck crawl --resume`` fetches what is left into the same run.
+
+Scrapy's own log (each failed request, each traceback, the stats) goes to ``<db>.log`` beside
+the database, so that a refused connection costs the terminal one summary line, not a page of
+Twisted traceback; ``LOG_FILE`` or ``LOG_LEVEL`` set in ``crawl:`` or ``-s`` take over.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 from typing import Any
@@ -42,11 +47,19 @@ def crawl_settings(
     """crawler/settings.py, then the configuration's `crawl:` key, then `-s NAME=VALUE`."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    if not {"LOG_FILE", "LOG_LEVEL"} & {*plan.settings, *overrides}:
+        settings.set("LOG_FILE", str(log_file(Path(database))), priority="project")
+        settings.set("LOG_LEVEL", "INFO", priority="project")
     settings.update(plan.settings, priority="project")
     settings.update(overrides, priority="cmdline")
     settings.set("OMNICHECK_DB", database, priority="cmdline")
     settings.set("OMNICHECK_RUN_ID", run_id, priority="cmdline")
     return settings
+
+
+def log_file(database: Path) -> Path:
+    """Where a crawl's Scrapy log goes by default: ``<db>.log``, each run appended."""
+    return database.with_name(f"{database.name}.log")
 
 
 def job_directory(database: Path, run_id: int) -> Path:
@@ -84,6 +97,8 @@ def crawl(
             progress.watch(channel.name, crawler)
         process.crawl(crawler, channel=channel.spider, **plan.spider_arguments)
     status = "aborted"
+    counter = LogCounter()
+    logging.getLogger().addHandler(counter)
     try:
         process.start()
         reasons = {
@@ -95,13 +110,26 @@ def crawl(
         if not any(reason in INTERRUPTED for reason in reasons.values()):
             status = verdict
     finally:
+        logging.getLogger().removeHandler(counter)
         if progress is not None:
-            progress.end()
+            progress.end(settings.get("LOG_FILE"), counter.count)
         store.update_channel_counts(run_id)
         store.finish_run(run_id, status)
     if status != "aborted":
         shutil.rmtree(jobs, ignore_errors=True)
     return run_id
+
+
+class LogCounter(logging.Handler):
+    """Counts the warnings and errors logged while it is attached (Scrapy's own ``log_count``
+    stats count every crawler's records in each crawler, once per channel)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 def start_run(
