@@ -114,6 +114,42 @@ def test_a_crawl_a_limit_stopped_is_not_complete(
     assert ("cut short" in verdict.note) is not complete
 
 
+@pytest.mark.parametrize(
+    ("fetched", "shells", "rendered", "complete", "in_note"),
+    [
+        # A website whose product pages a script fills in, read as served: mostly unread.
+        (
+            7,
+            5,
+            False,
+            False,
+            "7 of 7 pages fetched, 5 of them built by scripts (29% read, below 90%); set render: js"
+            " on channel website to read them through a browser",
+        ),
+        # One app page (a store locator) among server-built pages: read enough, still said.
+        (100, 1, False, True, "100 of 100 pages fetched, 1 of them built by scripts (99% read)"),
+        # Read through Chromium and still empty: said differently, no advice to set render: js.
+        (
+            7,
+            5,
+            True,
+            False,
+            "5 of them still empty shells after rendering (29% read, below 90%); Chromium ran"
+            " their scripts and they still showed nothing",
+        ),
+    ],
+)
+def test_pages_built_by_scripts_are_fetched_but_not_read(
+    fetched: int, shells: int, rendered: bool, complete: bool, in_note: str
+) -> None:
+    channel = CHANNEL | {"channel": "website", "pages": fetched}
+    verdict = judge(channel, [], 0.9, 0, "finished", shells, rendered=rendered)
+    assert verdict.complete is complete
+    assert verdict.coverage == (fetched - shells) / fetched
+    assert in_note in verdict.note
+    assert ("render: js" in verdict.note) is not rendered
+
+
 def test_a_page_a_limit_dropped_counts_once_and_not_when_fetched_after_all(tmp_path: Path) -> None:
     store = Store(tmp_path / "limits.db")
     run_id = store.start_run("t", [("webshop", "webshop")])

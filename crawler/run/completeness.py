@@ -6,6 +6,13 @@ threshold. Planned pages are those fetched, those that failed, those a crawl lim
 (``DEPTH_LIMIT``, ``URLLENGTH_LIMIT``) and those still queued when the crawl stopped; pages
 skipped on purpose (robots.txt, other sites, 404) count for neither side.
 
+A page whose content its scripts build (``crawler.extraction.script_built``) was fetched but not
+read: a plain fetch sees an empty shell, so the crawl saw as little of it as of a page that
+failed, and coverage counts it as unread. The channel's own threshold decides, as for failures:
+a store locator app among hundreds of server-built pages leaves a channel complete, a website
+whose product pages are all shells does not, and its note says to set ``render: js`` (or, for
+a channel read through the browser already, that the rendered pages stayed empty).
+
 A crawl a limit cut short is never complete, whatever its coverage: beyond a page the depth
 limit dropped, or after a ``CLOSESPIDER_*`` or memory limit stopped the crawl, lie pages no
 count can measure.
@@ -39,6 +46,10 @@ class Completeness:
     stop_reason: str | None = None
     # Pages crawl limits dropped, by reason ("deeper than DEPTH_LIMIT 2" → 37).
     limited: dict[str, int] = field(default_factory=dict)
+    # Fetched pages that were empty shells a script fills in; ``rendered``: read by a browser.
+    script_built: int = 0
+    rendered: bool = False
+    channel: str = ""
 
     @property
     def planned(self) -> int:
@@ -46,8 +57,9 @@ class Completeness:
 
     @property
     def coverage(self) -> float:
+        """The share of planned pages the crawl read."""
         wanted = self.fetched + self.failed + self.pending
-        return self.fetched / wanted if wanted else 0.0
+        return (self.fetched - self.script_built) / wanted if wanted else 0.0
 
     @property
     def cut_short(self) -> bool:
@@ -67,7 +79,12 @@ class Completeness:
     @property
     def note(self) -> str:
         wanted = self.fetched + self.failed + self.pending
-        text = f"{self.fetched} of {wanted} pages fetched ({self.coverage:.0%}"
+        text = f"{self.fetched} of {wanted} pages fetched"
+        if self.script_built:
+            shells = "still empty shells after rendering" if self.rendered else "built by scripts"
+            text += f", {self.script_built} of them {shells} ({self.coverage:.0%} read"
+        else:
+            text += f" ({self.coverage:.0%}"
         text += ")" if self.coverage >= self.threshold else f", below {self.threshold:.0%})"
         failures = {c: n for c, n in self.failures.items() if c not in LIMITS}
         if failures:
@@ -90,6 +107,16 @@ class Completeness:
                 text += f" and {len(self.seed_failures) - 1} more configured URLs"
         if self.fetched == 0:
             text += "; no page could be fetched"
+        if self.script_built and self.rendered:
+            text += (
+                "; Chromium ran their scripts and they still showed nothing: they may need longer"
+                " than OMNICHECK_RENDER_SETTLE, a cookie consent or a login"
+            )
+        elif self.script_built:
+            text += (
+                f"; set render: js on channel {self.channel or 'this channel'} to read them"
+                " through a browser"
+            )
         return text
 
     def measures(self) -> dict[str, Any]:
@@ -109,8 +136,11 @@ def judge(
     threshold: float,
     pending: int = 0,
     stop_reason: str | None = None,
+    script_built: int = 0,
+    rendered: bool = False,
 ) -> Completeness:
-    """Measure one channel from its stored counts (``store.channels``) and its failed pages."""
+    """Measure one channel from its stored counts (``store.channels``), its failed pages and
+    its pages built by scripts (``rendered``: read through a browser)."""
     failures = Counter(
         page["category"] or "other"
         for page in failed_pages
@@ -134,4 +164,7 @@ def judge(
         seed_failures=seeds,
         stop_reason=stop_reason,
         limited=dict(limited),
+        script_built=script_built,
+        rendered=rendered,
+        channel=channel.get("channel") or "",
     )

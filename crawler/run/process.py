@@ -23,6 +23,7 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
 from crawler.extensions import pending_requests
+from crawler.extraction.script_built import SCRIPT_BUILT
 from crawler.run.completeness import STOPPED_FROM_OUTSIDE, judge
 from crawler.run.plan import DEFAULT_COMPLETENESS, ChannelPlan, CrawlPlan
 from crawler.run.progress import CrawlProgress
@@ -160,6 +161,7 @@ def finish_channels(
     """
     store.update_channel_counts(run_id)
     failed_pages = store.failed_pages(run_id)
+    shells = store.pages_with(run_id, SCRIPT_BUILT)
     complete_run = True
     for channel in store.channels(run_id):
         name = channel["channel"]
@@ -169,6 +171,8 @@ def finish_channels(
             plan.threshold_of(name) if plan else DEFAULT_COMPLETENESS,
             (pending or {}).get(name, 0),
             (reasons or {}).get(name),
+            shells.get(name, 0),
+            rendered=plan is not None and plan.renders(name),
         )
         complete = verdict.complete and (reasons or {}).get(name, "finished") not in INTERRUPTED
         store.set_channel_completeness(run_id, name, complete, verdict.note, **verdict.measures())

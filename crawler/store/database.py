@@ -232,6 +232,15 @@ class Store:
             )
         )
 
+    def pages_with(self, run_id: int, problem: str) -> dict[str, int]:
+        """Per channel, the fetched pages whose ``skipped`` counts ``problem`` (script-built)."""
+        rows = self.db.execute(
+            "SELECT channel, COUNT(*) FROM pages p WHERE run_id = ? AND ok AND skipped IS NOT NULL"
+            " AND EXISTS (SELECT 1 FROM json_each(p.skipped) WHERE key = ?) GROUP BY channel",
+            [run_id, problem],
+        )
+        return dict(rows.fetchall())
+
     def resume_run(self, run_id: int) -> None:
         """An aborted run continues: running again until its crawl finishes."""
         with self.db.conn:
