@@ -37,6 +37,11 @@ DEEPEST = 1 << 62
 
 class ChannelSpider(ChannelSpiderBase):
     name = "channel"
+    # Scrapy's asyncio scraper starts CONCURRENT_ITEMS worker tasks for every response, whatever
+    # it yields: at the default 100, a hundred tasks per page, about a millisecond of CPU, for a
+    # page that yields one Batch and a few new links to a synchronous store (item concurrency
+    # buys nothing here, as for the feed spider).
+    custom_settings = {"CONCURRENT_ITEMS": 1}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
