@@ -15,8 +15,9 @@ a dropped URL once, and not at all when it was fetched after all (``crawler.stor
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.depth import DepthMiddleware
 from scrapy.spidermiddlewares.urllength import UrlLengthMiddleware
@@ -38,27 +39,37 @@ def not_fetched(spider: Any, request: Request, category: str, reason: str) -> Pa
     )
 
 
-class DepthLimit(DepthMiddleware):
+class _Recorded:
+    """What both limits share: the request Scrapy's middleware drops becomes its record."""
+
+    category: ClassVar[str]
+    crawler: Crawler
+
+    def reason(self) -> str:
+        raise NotImplementedError
+
+    def get_processed_request(
+        self, request: Request, response: Response | None
+    ) -> Request | PageVisit | None:
+        kept = super().get_processed_request(request, response)  # type: ignore[misc]
+        if kept is not None:
+            return kept
+        return not_fetched(self.crawler.spider, request, self.category, self.reason())
+
+
+class DepthLimit(_Recorded, DepthMiddleware):  # type: ignore[misc]
     """Scrapy's depth middleware; a request deeper than ``DEPTH_LIMIT`` becomes its record."""
 
-    def get_processed_request(  # type: ignore[override]
-        self, request: Request, response: Response | None
-    ) -> Request | PageVisit | None:
-        kept = super().get_processed_request(request, response)
-        if kept is not None:
-            return kept
-        reason = f"deeper than DEPTH_LIMIT {self.maxdepth}"
-        return not_fetched(self.crawler.spider, request, "depth_limit", reason)
+    category = "depth_limit"
+
+    def reason(self) -> str:
+        return f"deeper than DEPTH_LIMIT {self.maxdepth}"
 
 
-class UrlLengthLimit(UrlLengthMiddleware):
+class UrlLengthLimit(_Recorded, UrlLengthMiddleware):  # type: ignore[misc]
     """Scrapy's URL length middleware; a longer URL than ``URLLENGTH_LIMIT`` becomes its record."""
 
-    def get_processed_request(  # type: ignore[override]
-        self, request: Request, response: Response | None
-    ) -> Request | PageVisit | None:
-        kept = super().get_processed_request(request, response)
-        if kept is not None:
-            return kept
-        reason = f"URL longer than URLLENGTH_LIMIT {self.maxlength}"
-        return not_fetched(self.crawler.spider, request, "url_too_long", reason)
+    category = "url_too_long"
+
+    def reason(self) -> str:
+        return f"URL longer than URLLENGTH_LIMIT {self.maxlength}"

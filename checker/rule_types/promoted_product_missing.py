@@ -89,10 +89,7 @@ class PromotedProductMissing(RuleType):
         )
         channels = {
             post["channel"]: {
-                "url": post["url"],
-                "value": "promoted",
-                "published": post["published"],
-                "evidence": snippet(post["text"], mention.start),
+                **_promoted(post, mention.start),
                 "link": {"method": "mention", "score": mention.score},
             }
         }
@@ -111,15 +108,7 @@ class PromotedProductMissing(RuleType):
 
     def _unlisted_finding(self, named: Unlisted, missing: list[str], view: RunView) -> Finding:
         post = named.post
-        channels = {
-            post["channel"]: {
-                "url": post["url"],
-                "value": "promoted",
-                "published": post["published"],
-                "evidence": snippet(post["text"], named.start),
-            },
-            **_missing(missing, view),
-        }
+        channels = {post["channel"]: _promoted(post, named.start), **_missing(missing, view)}
         return self.finding(
             subject={"name": named.name, "sku": None, "gtin": None},
             channels=channels,
@@ -128,6 +117,16 @@ class PromotedProductMissing(RuleType):
                 f"{', '.join(missing)}; no channel lists it"
             ),
         )
+
+
+def _promoted(post: dict[str, Any], start: int) -> dict[str, Any]:
+    """The post that promotes the product, with its text around the name as evidence."""
+    return {
+        "url": post["url"],
+        "value": "promoted",
+        "published": post["published"],
+        "evidence": snippet(post["text"], start),
+    }
 
 
 def _missing(channels: list[str], view: RunView) -> dict[str, dict[str, Any]]:
