@@ -10,7 +10,9 @@
 Each stage can run alone on what the previous one stored: ``crawl`` fills the database and
 returns the run's id, ``check`` links and checks a stored run, ``report`` reads a checked run's
 findings again. Mistakes a user can fix raise ``ConfigError`` (configuration files),
-``StoreError`` (the database) or ``UsageError``; each ``str()`` is one line to show. Warnings
+``StoreError`` (the database) or ``UsageError``; a database that cannot be written (disk full,
+read-only, locked) raises ``StorageError``, after the run is marked aborted with the reason;
+each ``str()`` is one line to show. Warnings
 (a mistyped setting, a rule naming a channel the configuration lacks) are issued as
 ``OmnicheckWarning`` through Python's ``warnings``.
 """
@@ -39,7 +41,7 @@ from crawler.run.process import crawl as crawl_plan
 from crawler.run.process import interruption
 from crawler.run.progress import CrawlProgress
 from crawler.run.settings_check import setting_errors, setting_warnings
-from crawler.store import Store, StoreError
+from crawler.store import StorageError, Store, StoreError
 from crawler.store.liveness import local_time, process_alive
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "ConfigError",
     "OmnicheckWarning",
     "RunResult",
+    "StorageError",
     "StoreError",
     "UsageError",
     "check",

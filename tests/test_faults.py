@@ -240,28 +240,3 @@ def test_a_channel_that_is_down_yields_no_missing_findings_and_exit_3(
     assert "could not read" in channels["webshop"]["note"]
     assert report["summary"]["incomplete_channels"] == ["webshop"]
     assert any("webshop" in notice for notice in report["notices"])
-
-
-@pytest.mark.parametrize("debug", [False, True])
-def test_errors_in_the_crawl_log_are_one_line_and_tracebacks_need_debug(
-    tmp_path: Path, debug: bool
-) -> None:
-    """Scrapy logs a robots.txt it cannot fetch with a traceback; so did an extraction bug."""
-    start = f"http://127.0.0.1:{free_port()}/shop/index.html"  # nothing listens: refused
-    config = write_config(
-        tmp_path, [{"name": "webshop", "kind": "webshop", "start_urls": [start]}], **SHOP_SETTINGS
-    )
-    command = ["crawl", "-c", str(config), "--db", str(tmp_path / "o.db"), *fast_settings()]
-    result = run_omnicheck(*(["--debug", *command] if debug else command), timeout=120)
-    assert result.returncode == 3, result.stderr
-    errors = [line for line in result.stderr.splitlines() if " ERROR: " in line]
-    assert any("robotstxt] ERROR: Error downloading" in line for line in errors), result.stderr
-    if not debug:  # the error's type and message on its one line
-        assert any(
-            line.endswith(
-                "(DownloadConnectionRefusedError: Connection was refused by"
-                " other side: 111: Connection refused.)"
-            )
-            for line in errors
-        )
-    assert ("Traceback (most recent call last)" in result.stderr) is debug

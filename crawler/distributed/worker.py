@@ -21,7 +21,6 @@ from scrapy.settings import Settings
 
 from crawler.distributed import DistributedError
 from crawler.distributed.protocol import JOB_KEY, CrawlKeys, connect
-from crawler.run.log import quiet_tracebacks
 from crawler.run.process import SPIDERS
 
 IDLE_POLL = 1.0
@@ -74,7 +73,6 @@ def work(redis_url: str, wait: float | None = None) -> tuple[dict[str, Any], int
     crawlers = []
     for channel in job["channels"]:
         crawler = process.create_crawler(SPIDERS[channel["kind"]])
-        quiet_tracebacks(crawler)
         crawlers.append(crawler)
         process.crawl(crawler, channel=channel, **job["spider"])
     process.start()

@@ -12,10 +12,15 @@ fetches what is left into the same run.
 A storage error stops every channel at once (the ``storage_failed`` signal), and ``crawl``
 raises it once the run is marked aborted. When even that write fails, the run stays ``running``
 with a heartbeat that stops: ``--resume`` then treats its process as gone.
+
+Scrapy's own log (each failed request, each traceback, the stats) goes to ``<db>.log`` beside
+the database, so that a refused connection costs the terminal one summary line, not a page of
+Twisted traceback; ``LOG_FILE`` or ``LOG_LEVEL`` set in ``crawl:`` or ``-s`` take over.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import signal
 import threading
@@ -29,9 +34,9 @@ from twisted.internet import task
 
 from crawler import signals
 from crawler.extensions import pending_requests
+from crawler.extraction.script_built import SCRIPT_BUILT
 from crawler.frontier import queued
-from crawler.run.completeness import judge
-from crawler.run.log import quiet_tracebacks
+from crawler.run.completeness import STOPPED_FROM_OUTSIDE, judge
 from crawler.run.plan import DEFAULT_COMPLETENESS, ChannelPlan, CrawlPlan
 from crawler.run.progress import CrawlProgress
 from crawler.spiders.channel import ChannelSpider
@@ -46,8 +51,8 @@ SPIDERS = {
     "social": SocialSpider,
     "feed": FeedSpider,
 }
-# Scrapy's finish reasons for a crawl stopped from outside; None: the reactor was killed.
-INTERRUPTED = {"shutdown", "cancelled", None}
+# A crawl stopped from outside; None: the reactor was killed.
+INTERRUPTED = {*STOPPED_FROM_OUTSIDE, None}
 STOPPED = "stopped before it finished (Ctrl-C or SIGTERM)"
 
 
@@ -57,11 +62,19 @@ def crawl_settings(
     """crawler/settings.py, then the configuration's `crawl:` key, then `-s NAME=VALUE`."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    if not {"LOG_FILE", "LOG_LEVEL"} & {*plan.settings, *overrides}:
+        settings.set("LOG_FILE", str(log_file(Path(database))), priority="project")
+        settings.set("LOG_LEVEL", "INFO", priority="project")
     settings.update(plan.settings, priority="project")
     settings.update(overrides, priority="cmdline")
     settings.set("OMNICHECK_DB", database, priority="cmdline")
     settings.set("OMNICHECK_RUN_ID", run_id, priority="cmdline")
     return settings
+
+
+def log_file(database: Path) -> Path:
+    """Where a crawl's Scrapy log goes by default: ``<db>.log``, each run appended."""
+    return database.with_name(f"{database.name}.log")
 
 
 def job_directory(database: Path, run_id: int) -> Path:
@@ -107,7 +120,6 @@ def crawl(
         crawler = process.create_crawler(SPIDERS[channel.kind])
         crawler.settings.set("JOBDIR", str(jobs / channel.name), priority="cmdline")
         crawler.signals.connect(storage_failed, signal=signals.storage_failed, weak=False)
-        quiet_tracebacks(crawler)
         crawlers[channel.name] = crawler
         if progress is not None:
             progress.watch(channel.name, crawler)
@@ -118,6 +130,8 @@ def crawl(
     heartbeat = Heartbeat(writer, run_id, storage_failed)
     status, verdict = "aborted", "aborted"
     reason: str | None = STOPPED
+    counter = LogCounter()
+    logging.getLogger().addHandler(counter)
     try:
         process.start()
         _default_signal_handlers()  # a stop from now on ends the process, never waits
@@ -138,8 +152,9 @@ def crawl(
             status, reason = verdict, None
     finally:
         heartbeat.stop()
+        logging.getLogger().removeHandler(counter)
         if progress is not None:
-            progress.end()
+            progress.end(settings.get("LOG_FILE"), counter.count)
         try:
             writer.update_channel_counts(run_id)
             writer.finish_run(run_id, status, reason)
@@ -156,6 +171,18 @@ def crawl(
     if status != "aborted":
         shutil.rmtree(jobs, ignore_errors=True)
     return run_id
+
+
+class LogCounter(logging.Handler):
+    """Counts the warnings and errors logged while it is attached (Scrapy's own ``log_count``
+    stats count every crawler's records in each crawler, once per channel)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 class Heartbeat:
@@ -233,6 +260,7 @@ def finish_channels(
     """
     store.update_channel_counts(run_id)
     failed_pages = store.failed_pages(run_id)
+    shells = store.pages_with(run_id, SCRIPT_BUILT)
     complete_run = True
     for channel in store.channels(run_id):
         name = channel["channel"]
@@ -242,6 +270,8 @@ def finish_channels(
             plan.threshold_of(name) if plan else DEFAULT_COMPLETENESS,
             (pending or {}).get(name, 0),
             (reasons or {}).get(name),
+            shells.get(name, 0),
+            rendered=plan is not None and plan.renders(name),
         )
         complete = verdict.complete and (reasons or {}).get(name, "finished") not in INTERRUPTED
         store.set_channel_completeness(run_id, name, complete, verdict.note, **verdict.measures())

@@ -196,6 +196,13 @@ def add_latest_findings_view(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def index_pages_by_url(db: sqlite_utils.Database) -> None:
+    # Pages a crawl limit dropped are counted once per URL, and not when the URL was fetched
+    # after all: a look-up by URL for each (crawler/store/database.py).
+    db.execute("CREATE INDEX IF NOT EXISTS pages_url ON pages(run_id, channel, url)")
+
+
+@migrations()
 def add_run_process_and_reason(db: sqlite_utils.Database) -> None:
     # Which process crawls a run (pid, host) and when it last said it was alive (heartbeat),
     # so a run whose process was killed can be told from one still crawling and resumed; and
