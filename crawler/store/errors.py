@@ -57,9 +57,9 @@ def storage_error(path: Path, error: sqlite3.Error) -> StoreError | StorageError
         return StoreError(f"{path}: not an omnicheck database ({error})")
     if primary in HINTS:
         return StorageError(path, HINTS[primary], str(error))
-    if isinstance(error, sqlite3.OperationalError | sqlite3.DataError):
-        return StorageError(path, "SQLite could not write", str(error))
-    return None
+    if isinstance(error, sqlite3.DataError):  # Python's own check: a string past INT_MAX bytes
+        return StorageError(path, HINTS[TOOBIG], str(error))
+    return None  # "no such column" and the like: a bug, shown as one
 
 
 @contextmanager
