@@ -114,6 +114,8 @@ class ProductBlock:
                 continue
             if not any(token.startswith(STOCK_TOKENS) for token in tokens(names)):
                 continue
+            if _in_store_block(element):
+                continue  # stock per store (``store_stock``), not the online status
             if self._readable(element):
                 marked.append(element)
         # A marked element inside another marked one: the innermost carries the message.
@@ -141,7 +143,7 @@ class ProductBlock:
         markers = price_words().other_products_markers
         mine = True
         for node in (element, *element.iterancestors()):
-            if node.tag in INVISIBLE_TAGS or _hidden(node):
+            if node.tag in INVISIBLE_TAGS or hidden(node):
                 return False
             mine = mine and node not in self._anchor_chain
             names = tokens(f"{node.get('class', '')} {node.get('id', '')}") if mine else ()
@@ -171,6 +173,13 @@ class ProductBlock:
 
     def _distance(self, element: Any) -> int:
         return abs(self._order.get(element, 0) - self._order.get(self.anchor, 0))
+
+
+def _in_store_block(element: Any) -> bool:
+    return any(
+        availability.names_store_block(f"{node.get('class', '')} {node.get('id', '')}")
+        for node in (element, *element.iterancestors())
+    )
 
 
 def visible_text(element: Any) -> str:
@@ -231,7 +240,7 @@ def _disabled(element: Any) -> bool:
     )
 
 
-def _hidden(node: Any) -> bool:
+def hidden(node: Any) -> bool:
     if node.get("hidden") is not None or node.get("aria-hidden") == "true":
         return True
     if HIDDEN_STYLE.search(node.get("style") or ""):

@@ -170,6 +170,7 @@ def row_offer(row: dict[str, str], number: int, options: FeedOptions) -> Offer |
         gtin=gtin,
         mpn=mpn,
         sku=sku,
+        item_id=row.get("id") or None,
     )
     for key in ("title", "brand", "gtin", "mpn", "sku", "availability", "link"):
         if row.get(key):

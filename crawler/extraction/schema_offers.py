@@ -30,6 +30,11 @@ def from_product(
     variants = variants_of(node)
     for variant in variants:
         own_offers.extend(offers_of(variant))
+    # An offer made at a store (``availableAtOrFrom``) says nothing about buying online: its
+    # stock is the store's (``crawler.extraction.store_stock``), and its price counts only when
+    # the product has no other offer.
+    online = [item for item in own_offers if not item.get("availableAtOrFrom")]
+    own_offers = online or own_offers
     prices: list[tuple[Money, dict[str, Any]]] = []
     statuses: list[str] = []
     for item in own_offers:
@@ -55,16 +60,23 @@ def from_product(
         offer_url = first_text(chosen.get("url"))
         if offer_url and offer_url.startswith("http"):
             offer.canonical_url = offer_url
-    status = _product_status(statuses)
+    status = _product_status(statuses) if online else availability.UNKNOWN
     if status != availability.UNKNOWN:
         offer.availability = status
         record(offer, "availability", syntax, _status_evidence(own_offers, status))
+    if any(_in_store_only(item) for item in online):
+        offer.evidence["store_availability"] = availability.ONLY_IN_STORES
     old, current = offer.regular_price, offer.price
     if old is not None and current is not None and old <= current:
         offer.regular_price = None
     if offer.price is None and not offer.name:
         return None
     return offer
+
+
+def _in_store_only(item: dict[str, Any]) -> bool:
+    value = first_text(item.get("availability")) or ""
+    return value.rstrip("/").rsplit("/", 1)[-1].lower() == "instoreonly"
 
 
 def _selling_price(

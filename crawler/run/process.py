@@ -23,6 +23,7 @@ from crawler.run.plan import DEFAULT_COMPLETENESS, ChannelPlan, CrawlPlan
 from crawler.run.progress import CrawlProgress
 from crawler.spiders.channel import ChannelSpider
 from crawler.spiders.feed import FeedSpider
+from crawler.spiders.newsletter import NewsletterSpider
 from crawler.spiders.social import SocialSpider
 from crawler.store import Store
 
@@ -31,6 +32,7 @@ SPIDERS = {
     "webshop": ChannelSpider,
     "social": SocialSpider,
     "feed": FeedSpider,
+    "newsletter": NewsletterSpider,
 }
 # Scrapy's finish reasons for a crawl stopped from outside; None: the reactor was killed.
 INTERRUPTED = {"shutdown", "cancelled", None}

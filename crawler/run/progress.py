@@ -1,7 +1,11 @@
 """Crawl progress: live per-channel counts on a terminal, one quiet line per channel elsewhere.
 
 On a TTY the counts redraw in place (at most a few times a second) while the spiders run; in CI
-or a log file each channel writes a single line when its crawl ends, so logs stay short.
+or a log file each channel writes a single line when its crawl ends, so logs stay short. A
+configured file, feed or start URL that gave nothing, and any file or page whose content could
+not be read (a broken e-mail, an export without a text column), adds one line with its reason
+("  newsletter: mails/broken.eml: not an e-mail: no Subject, From or Date header"), at most
+``PROBLEMS`` per channel; the crawl goes on.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from scrapy import signals
 
 from crawler.failures import NOT_FAILURES
 from crawler.items import Batch, Offer, PageVisit
+from crawler.spiders.base import local_path
 
 REDRAW_SECONDS = 0.2
+PROBLEMS = 10
 
 
 class CrawlProgress:
@@ -25,6 +31,7 @@ class CrawlProgress:
         self.live = stream.isatty() if live is None else live
         self.counts: dict[str, Counter[str]] = {}
         self.finished: dict[str, str] = {}
+        self.problems: dict[str, list[str]] = {}
         self.drawn = 0.0
 
     def watch(self, channel: str, crawler: Any) -> None:
@@ -53,6 +60,10 @@ class CrawlProgress:
                 counts["pages"] += 1
             elif item.category not in NOT_FAILURES or item.depth == 0:
                 counts["failed"] += 1
+                if item.reason and (item.depth == 0 or item.category == "unreadable"):
+                    self.problems.setdefault(channel, []).append(
+                        f"{shown(item.url)}: {item.reason}"
+                    )
         elif isinstance(item, Offer):
             counts["offers"] += 1
         if self.live and time.monotonic() - self.drawn >= REDRAW_SECONDS:
@@ -64,7 +75,15 @@ class CrawlProgress:
             self.draw()
         else:
             self.stream.write(f"{channel}: {self.describe(channel)}\n")
+            self.write_problems(channel)
             self.stream.flush()
+
+    def write_problems(self, channel: str) -> None:
+        problems = self.problems.get(channel, [])
+        for problem in problems[:PROBLEMS]:
+            self.stream.write(f"  {channel}: {problem}\n")
+        if len(problems) > PROBLEMS:
+            self.stream.write(f"  {channel}: … and {len(problems) - PROBLEMS} more\n")
 
     def describe(self, channel: str) -> str:
         counts = self.counts[channel]
@@ -95,4 +114,12 @@ class CrawlProgress:
         if self.live and self.counts:
             self.draw()
             self.stream.write("\n")
+            for channel in self.counts:
+                self.write_problems(channel)
             self.stream.flush()
+
+
+def shown(url: str) -> str:
+    """A URL as a person wrote it: a file's path rather than its file:// URL."""
+    path = local_path(url)
+    return str(path) if path is not None else url

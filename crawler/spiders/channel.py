@@ -182,7 +182,7 @@ class ChannelSpider(ChannelSpiderBase):
         )
         # One item per page: Scrapy's per-item work (signals, stats, pipelines) is paid once per
         # page instead of once per offer, claim and attribute.
-        yield Batch([*result.offers, *result.claims, *result.attributes, visit])
+        yield Batch([*result.offers, *result.claims, *result.attributes, *result.stock, visit])
         for url in self.links(response, result.links):
             yield self.follow(url)
 

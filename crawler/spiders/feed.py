@@ -26,8 +26,14 @@ from lxml import etree
 from protego import Protego
 from scrapy.http import Response
 
+from crawler.extraction.local_inventory import (
+    InventoryOptions,
+    Store,
+    read_local_inventory,
+    read_stores,
+)
 from crawler.extraction.product_feeds import FeedOptions, read_rows, row_offer
-from crawler.items import Batch, Offer, PageVisit
+from crawler.items import Batch, Offer, PageVisit, StoreStock
 from crawler.spiders.base import ChannelSpiderBase, as_url
 
 CHUNK = 1024 * 1024
@@ -57,6 +63,69 @@ class FeedSpider(ChannelSpiderBase):
                 cb_kwargs={"url": as_url(location)},
                 dont_filter=True,
             )
+        if self.channel.get("local_inventory"):
+            yield scrapy.Request("data:,", callback=self.parse_stock, dont_filter=True)
+
+    async def parse_stock(self, response: Response) -> AsyncIterator[Any]:
+        """The stores file, then each local-inventory feed's stock per store
+        (``crawler.extraction.local_inventory``). A file that cannot be read is recorded with
+        its reason; the others are read all the same."""
+        stores: dict[str, Store] = {}
+        files = [(as_url(self.channel["stores"]), True)] if self.channel.get("stores") else []
+        files += [(as_url(location), False) for location in self.channel["local_inventory"]]
+        for url, is_stores in files:
+            try:
+                path, temporary = await self.local_copy(url)
+            except FeedProblem as problem:
+                yield unreadable(self.channel_name, url, str(problem))
+                continue
+            try:
+                if is_stores:
+                    with path.open("rb") as stream:
+                        stores = read_stores(stream)
+                    yield PageVisit(self.channel_name, url, 200, content_type="stores", depth=0)
+                else:
+                    for item in self.read_stock(url, path, stores):
+                        yield item
+            except (ValueError, etree.XMLSyntaxError) as problem:
+                yield unreadable(self.channel_name, url, str(problem))
+            finally:
+                if temporary:
+                    path.unlink(missing_ok=True)
+
+    def read_stock(self, url: str, path: Path, stores: dict[str, Store]) -> Iterator[Any]:
+        """A local-inventory feed's rows in batches, then its ``PageVisit``."""
+        options = InventoryOptions(
+            self.channel_name, url, self.options.currency, self.options.locale
+        )
+        size = self.crawler.settings.getint("OMNICHECK_BATCH_SIZE", 500)
+        batch: list[StoreStock] = []
+        rows = 0
+        skipped: Counter[str] = Counter()
+        with path.open("rb") as stream:
+            for result in read_local_inventory(stream, options, stores):
+                if isinstance(result, str):
+                    skipped[result] += 1
+                    continue
+                rows += 1
+                batch.append(result)
+                if len(batch) >= size:
+                    yield Batch(batch)
+                    batch = []
+        if batch:
+            yield Batch(batch)
+        if not rows:
+            yield unreadable(self.channel_name, url, "no stock rows in the local-inventory feed")
+            return
+        yield PageVisit(
+            self.channel_name,
+            url,
+            200,
+            content_type="local-inventory",
+            size=os.path.getsize(path),
+            skipped=dict(skipped),
+            depth=0,
+        )
 
     async def parse_feed(self, response: Response, url: str) -> AsyncIterator[Any]:
         """Every offer of the feed at ``url``, then a record of how reading it went."""
@@ -130,6 +199,11 @@ class FeedSpider(ChannelSpiderBase):
             offers=offers,
             skipped=dict(skipped),
         )
+
+
+def unreadable(channel: str, url: str, reason: str) -> PageVisit:
+    """A configured file that gave nothing: a failed seed, with the reason a person reads."""
+    return PageVisit(channel, url, ok=False, reason=reason[:200], category="unreadable", depth=0)
 
 
 def download(url: str, agent: str, timeout: float, limit: int) -> Path:
