@@ -86,6 +86,12 @@ def local_path(url: str) -> Path | None:
     return Path(url2pathname(parts.path)) if parts.scheme == "file" else None
 
 
+def file_meta(url: str) -> dict[str, Any]:
+    """A local file has no host: Scrapy's offsite filter must let it through (it would drop it
+    unseen when the channel's other feeds are on the web)."""
+    return {"allow_offsite": True} if url.startswith("file:") else {}
+
+
 def missing_file(channel: str, url: str) -> PageVisit | None:
     """A configured file or folder that does not exist, recorded as a failed seed with a reason
     a person reads (Scrapy would retry it and log a traceback)."""

@@ -19,7 +19,7 @@ from scrapy.http import Response
 from crawler.extraction import emails
 from crawler.extraction.post_sources import PostSource, RawPost
 from crawler.items import PageVisit
-from crawler.spiders.base import as_url, local_path, missing_file
+from crawler.spiders.base import as_url, file_meta, local_path, missing_file
 from crawler.spiders.social import SocialSpider
 
 
@@ -35,7 +35,7 @@ class NewsletterSpider(SocialSpider):
                 continue
             folder = local_path(url)
             if folder is None or not folder.is_dir():
-                yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+                yield self.mail_request(url, None, depth=0)
                 continue
             files = sorted(
                 path
@@ -56,6 +56,7 @@ class NewsletterSpider(SocialSpider):
 
     def mail_request(self, url: str, published: datetime | None, depth: int) -> scrapy.Request:
         meta = {"depth": depth, "published": published.isoformat() if published else None}
+        meta.update(file_meta(url))
         return scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta)
 
     def parse(self, response: Response) -> Iterator[Any]:

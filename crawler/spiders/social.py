@@ -20,7 +20,7 @@ from crawler.extraction.claims import extract_claims
 from crawler.extraction.page import TextBlock
 from crawler.extraction.post_sources import PostSource, RawPost, read_source
 from crawler.items import PageVisit, Post
-from crawler.spiders.base import ChannelSpiderBase, as_url, missing_file
+from crawler.spiders.base import ChannelSpiderBase, as_url, file_meta, missing_file
 
 DEFAULT_RECENCY_DAYS = 14
 
@@ -35,7 +35,7 @@ class SocialSpider(ChannelSpiderBase):
             if missing is not None:
                 yield missing
                 continue
-            yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta=file_meta(url))
 
     def parse(self, response: Response) -> Iterator[Any]:
         yield from self.posts_of(read_source(response.body, response.url), response, "posts")
