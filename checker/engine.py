@@ -87,7 +87,9 @@ def check_run(
         attributes=store.attributes(run_id),
         labels={service.id: service.label for service in vocabulary_with(services).services},
         mentions=mentions,
-        stock=join_stock(store.store_stock(run_id), store.offer_products(run_id)),
+        stock=join_stock(
+            store.store_stock(run_id), store.stock_stores(run_id), store.offer_products(run_id)
+        ),
     )
     findings: list[Finding] = []
     for rule in rules:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,22 +29,33 @@ def store_words(text: str | None) -> tuple[str, ...]:
     return tuple(WORD.findall((text or "").casefold()))
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class StockRow:
+    """What one source says of one store's stock of one product (the few fields the rules and
+    findings read: a check can hold millions)."""
+
+    channel: str
+    url: str
+    status: str
+    quantity: int | None
+    evidence: str
+
+
+@dataclass(slots=True)
 class StoreState:
-    """One store's stock of one product: the merged status, the count, and the rows read."""
+    """One store's stock of one product: the merged status, the count, the rows read, and the
+    words of the store's codes, names and city (what a rule's list of stores is matched to)."""
 
     key: str
     label: str
     status: str = "unknown"
     quantity: int | None = None
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[StockRow] = field(default_factory=list)
+    words: frozenset[str] = frozenset()
 
     @property
     def channels(self) -> set[str]:
-        return {row["channel"] for row in self.rows}
-
-    def evidence(self) -> str:
-        return " / ".join(dict.fromkeys(row["evidence"] for row in self.rows))
+        return {row.channel for row in self.rows}
 
 
 @dataclass
@@ -61,13 +72,14 @@ class StockIndex:
 
 class StoreDirectory:
     """The stores the sources name with a code (a stores file, a schema.org ``branchCode``),
-    to find the store a page's name means."""
+    to find the store a page's name means. ``stores`` are the distinct (store, store_name,
+    city) the rows give."""
 
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
+    def __init__(self, stores: Iterable[dict[str, Any]]) -> None:
         self.labels: dict[str, str] = {}
         self.names: dict[tuple[str, ...], set[str]] = defaultdict(set)
         self.words: dict[str, set[str]] = {}
-        for row in rows:
+        for row in stores:
             if not (row.get("store_name") or row.get("city")):
                 continue
             code = " ".join(store_words(row["store"]))
@@ -95,28 +107,43 @@ def _label(row: dict[str, Any]) -> str:
     return f"{name} ({city})" if city and city.casefold() not in name.casefold() else name
 
 
-def join_stock(rows: list[dict[str, Any]], offers: list[dict[str, Any]]) -> StockIndex:
-    """Join store stock ``rows`` (``Store.store_stock``) to products through the linked
-    ``offers`` (``Store.offer_products``: channel, url, item_id, sku, gtin, name, product)."""
+def join_stock(
+    rows: Iterable[dict[str, Any]], stores: Iterable[dict[str, Any]], offers: list[dict[str, Any]]
+) -> StockIndex:
+    """Join store stock ``rows`` (``Store.store_stock``, read one at a time) to products through
+    the linked ``offers`` (``Store.offer_products``: channel, url, item_id, sku, gtin, name,
+    product); ``stores`` are the distinct stores the rows name (``Store.stock_stores``)."""
     by_item: dict[tuple[str, str], set[str]] = defaultdict(set)
     by_url: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for offer in offers:
         if offer.get("item_id"):
             by_item[(offer["channel"], offer["item_id"])].add(offer["product"])
         by_url[(offer["channel"], offer["url"])].append(offer)
-    directory = StoreDirectory(rows)
+    directory = StoreDirectory(stores)
+    keys: dict[str, str] = {}
+    words: dict[tuple[Any, ...], frozenset[str]] = {}
+    shared: dict[str, str] = {}  # one copy of the texts millions of rows repeat
     index = StockIndex()
     for row in rows:
         product = _product(row, by_item, by_url)
         if product is None:
             index.unmatched[row["channel"]] += 1
             continue
-        key = directory.key(row["store"])
-        stores = index.products.setdefault(product, {})
-        state = stores.setdefault(key, StoreState(key, directory.labels.get(key, row["store"])))
-        state.rows.append(row)
-    for stores in index.products.values():
-        for state in stores.values():
+        key = keys.get(row["store"]) or keys.setdefault(row["store"], directory.key(row["store"]))
+        states = index.products.setdefault(product, {})
+        state = states.get(key)
+        if state is None:
+            named = (row["store"], row.get("store_name"), row.get("city"))
+            if named not in words:
+                words[named] = frozenset(word for text in named for word in store_words(text))
+            label = directory.labels.get(key, row["store"])
+            state = states[key] = StoreState(key, label, words=words[named])
+        channel, url, status = (
+            shared.setdefault(row[k], row[k]) for k in ("channel", "url", "status")
+        )
+        state.rows.append(StockRow(channel, url, status, row["quantity"], row["evidence"]))
+    for states in index.products.values():
+        for state in states.values():
             _merge(state)
     return index
 
@@ -141,7 +168,7 @@ def _product(
 
 
 def _merge(state: StoreState) -> None:
-    statuses = {row["status"] for row in state.rows}
+    statuses = {row.status for row in state.rows}
     if {"in_stock", "out_of_stock"} <= statuses:
         state.status = "unknown"  # the sources disagree: neither side is counted
     elif "in_stock" in statuses:
@@ -150,7 +177,7 @@ def _merge(state: StoreState) -> None:
         state.status = "not_carried"
     elif "out_of_stock" in statuses:
         state.status = "out_of_stock"
-    counts = [row["quantity"] for row in state.rows if row.get("quantity") is not None]
+    counts = [row.quantity for row in state.rows if row.quantity is not None]
     if counts and state.status in ("in_stock", "out_of_stock"):
         state.quantity = max(counts)
 
@@ -162,9 +189,9 @@ def stores_for(
     channels, of the market it compares), merged again from those channels' rows alone."""
     chosen = []
     for state in index.stores(product_key).values():
-        rows = [row for row in state.rows if counts(row["channel"])]
+        rows = [row for row in state.rows if counts(row.channel)]
         if rows:
-            kept = StoreState(state.key, state.label, rows=rows)
+            kept = StoreState(state.key, state.label, rows=rows, words=state.words)
             _merge(kept)
             chosen.append(kept)
     return sorted(chosen, key=lambda state: state.label.casefold())
@@ -176,9 +203,9 @@ def stock_by_channel(stores: list[StoreState], value: str) -> dict[str, dict[str
     channels: dict[str, dict[str, Any]] = {}
     for state in stores:
         for name in sorted(state.channels):
-            rows = [row for row in state.rows if row["channel"] == name]
+            rows = [row for row in state.rows if row.channel == name]
             entry = channels.setdefault(
-                name, {"url": rows[0]["url"], "value": value, "stores": [], "evidence": ""}
+                name, {"url": rows[0].url, "value": value, "stores": [], "evidence": ""}
             )
             entry["stores"].append(
                 {"store": state.label, "status": state.status, "quantity": state.quantity}

@@ -140,10 +140,8 @@ class CampaignNotOnShelves(RuleType):
 
     def _required(self, state: StoreState) -> bool:
         """Whether the rule's `stores` names this store (its code, name or city)."""
-        known = {word for row in state.rows for key in ("store", "store_name", "city")
-                 for word in store_words(row.get(key))}  # fmt: skip
         named = [store_words(name) for name in self.settings["stores"] or []]
-        return any(words and set(words) <= known for words in named)
+        return any(words and set(words) <= state.words for words in named)
 
     def _finding(
         self,

@@ -3,12 +3,12 @@ the ``Store`` (``crawler.store.database``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlite_utils
 
-from crawler.store.rows import as_decimal, insert_sql
+from crawler.store.rows import insert_sql
 
 
 class StockTables:
@@ -16,10 +16,23 @@ class StockTables:
 
     db: sqlite_utils.Database
 
-    def store_stock(self, run_id: int) -> list[dict[str, Any]]:
-        """Stock per store as the run's pages and local-inventory feeds state it."""
-        rows = self.db.query("SELECT * FROM store_stock WHERE run_id = ? ORDER BY id", [run_id])
-        return [{**row, "price": as_decimal(row["price"])} for row in rows]
+    def store_stock(self, run_id: int) -> Iterator[dict[str, Any]]:
+        """Stock per store as the run's pages and local-inventory feeds state it, one row at a
+        time (a local-inventory feed holds a row per product and store)."""
+        yield from self.db.query(
+            "SELECT channel, url, store, store_name, city, status, quantity, item_id, name, sku,"
+            " gtin, evidence FROM store_stock WHERE run_id = ? ORDER BY id",
+            [run_id],
+        )
+
+    def stock_stores(self, run_id: int) -> list[dict[str, Any]]:
+        """The distinct stores the run's stock rows name, with the names and cities given."""
+        return list(
+            self.db.query(
+                "SELECT DISTINCT store, store_name, city FROM store_stock WHERE run_id = ?",
+                [run_id],
+            )
+        )
 
     def offer_products(self, run_id: int) -> list[dict[str, Any]]:
         """Each linked offer's channel, URL, feed id and identifiers, with its product's key:
@@ -36,16 +49,22 @@ class StockTables:
     def unmatched_stock(self, run_id: int) -> dict[str, int]:
         """Store stock rows per channel that name no one linked product (a local-inventory id
         the feed lacks, a page whose product was not linked): their stock was not checked."""
-        rows = self.db.execute(
-            "SELECT s.channel, COUNT(*) FROM store_stock s WHERE s.run_id = ? AND ("
-            " SELECT COUNT(DISTINCT l.product) FROM offers o"
-            " JOIN links l ON l.offer_id = o.id AND l.run_id = o.run_id"
-            " WHERE o.run_id = s.run_id AND o.channel = s.channel AND CASE"
-            " WHEN s.item_id IS NOT NULL THEN o.item_id = s.item_id ELSE o.url = s.url END) != 1"
-            " GROUP BY s.channel",
-            [run_id],
-        )
-        return {channel: count for channel, count in rows.fetchall()}
+        counted: dict[str, int] = {}
+        # a feed's rows name their product by its id, a page's by the page
+        for key, own in (("item_id", "s.item_id IS NOT NULL"), ("url", "s.item_id IS NULL")):
+            rows = self.db.execute(
+                f"SELECT s.channel, COUNT(*) FROM store_stock s LEFT JOIN ("
+                f" SELECT o.channel, o.{key} AS named, COUNT(DISTINCT l.product) AS products"
+                " FROM offers o JOIN links l ON l.offer_id = o.id AND l.run_id = o.run_id"
+                f" WHERE o.run_id = ? AND o.{key} IS NOT NULL GROUP BY o.channel, o.{key}"
+                f") m ON m.channel = s.channel AND m.named = s.{key}"
+                f" WHERE s.run_id = ? AND {own} AND COALESCE(m.products, 0) != 1"
+                " GROUP BY s.channel",
+                [run_id, run_id],
+            )
+            for channel, count in rows.fetchall():
+                counted[channel] = counted.get(channel, 0) + count
+        return counted
 
     def save_touchpoints(self, run_id: int, cells: Iterable[dict[str, Any]]) -> None:
         """Replace the run's touchpoint matrix (one row per subject and channel)."""
