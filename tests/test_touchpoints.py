@@ -121,6 +121,11 @@ def test_the_reports_show_the_matrix(tmp_path: Path) -> None:
     bag_cells = {td.get("data-channel"): td for td in bag.xpath("./td")}
     assert bag_cells["webshop"].text_content() == "129,90\xa0€ saatavilla"
     assert bag_cells["website"].get("title") == "price_mismatch"
+    bag = grid.xpath(".//tr[th='Makuupussi Talvi -15']")[0]
+    stores = bag.xpath("./td[@data-channel='stores']")[0]
+    assert (stores.text_content(), stores.get("class")) == ("1/2 myymälää", "marked")
+    feed = bag.xpath("./td[@data-channel='feed']")[0]
+    assert feed.get("class") is None  # it only reported the stock: the stores' cell differs
 
     sheet = csv.reader(io.StringIO(str(render(report, "touchpoints-csv"))))
     header, *lines = list(sheet)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,6 +40,7 @@ PRODUCTS = 20
 STORES = "stores"
 OPEN = ("new", "persisting")
 STORE_KINDS = ("online_store_availability_conflict", "campaign_not_on_shelves")
+MONEY = re.compile(r"^(\d+(?:\.\d+)?) ([A-Z]{3})$")  # a service's threshold: "50 EUR"
 
 
 def cells(view: RunView, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -129,9 +131,9 @@ def _differing(finding: dict[str, Any]) -> list[str]:
     if kind == "stale_campaign":
         return [name for name, seen in channels.items() if seen.get("valid_until")]
     if kind in STORE_KINDS:
-        return [name for name, seen in channels.items() if seen.get("value") != "campaign"] + [
-            STORES
-        ]
+        # the stores' column differs, and the page that contradicts it (not the channel that
+        # only reported the stock, nor the campaign)
+        return [name for name, seen in channels.items() if "availability" in seen] + [STORES]
     odd = Wording().odd_channel(finding)
     return [odd] if odd else list(channels)
 
@@ -258,17 +260,27 @@ def shown(report: Report, say: Wording) -> Grid:
     for row in grid.rows:
         if row.kind == "service":
             row.label = say.label({"service": row.subject, "label": row.label})
-        for cell in row.cells.values():
-            parts = []
-            for seen in (
-                {"price": cell.get("price"), "currency": cell.get("currency")},
-                {"value": cell.get("value")},
-                {"value": (cell.get("availability") or "").replace("_", " ")},
-            ):
-                if any(seen.values()):
-                    parts.append(say.value({"channels": {"cell": seen}}, "cell"))
-            cell["shown"] = " ".join(part for part in parts if part)
+        for channel, cell in row.cells.items():
+            cell["shown"] = _worded(cell, say, stores=channel == STORES)
     return grid
+
+
+def _worded(cell: dict[str, Any], say: Wording, stores: bool) -> str:
+    """A cell in the report's language: "129,90 € saatavilla", "1–3 päivää", "1/2 myymälää"."""
+    value = cell.get("value") or ""
+    if stores and "/" in value:
+        having, total = value.split("/", 1)
+        return say.text("stores_having", having=having, total=total)
+    money = MONEY.match(value)
+    parts = [say.money(money.group(1), money.group(2))] if money else []
+    for seen in (
+        {"price": cell.get("price"), "currency": cell.get("currency")},
+        {"value": None if money else value},
+        {"value": (cell.get("availability") or "").replace("_", " ")},
+    ):
+        if any(seen.values()):
+            parts.append(say.value({"channels": {"cell": seen}}, "cell"))
+    return " ".join(part for part in parts if part)
 
 
 def table(report: Report) -> tuple[list[str], list[list[Any]]]:
