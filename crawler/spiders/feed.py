@@ -15,7 +15,7 @@ import tempfile
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -33,7 +33,7 @@ from crawler.extraction.local_inventory import (
     read_stores,
 )
 from crawler.extraction.product_feeds import FeedOptions, read_rows, row_offer
-from crawler.items import Batch, Offer, PageVisit, StoreStock
+from crawler.items import Batch, Offer, PageVisit
 from crawler.spiders.base import ChannelSpiderBase, as_url
 
 CHUNK = 1024 * 1024
@@ -99,21 +99,12 @@ class FeedSpider(ChannelSpiderBase):
             self.channel_name, url, self.options.currency, self.options.locale
         )
         size = self.crawler.settings.getint("OMNICHECK_BATCH_SIZE", 500)
-        batch: list[StoreStock] = []
         rows = 0
         skipped: Counter[str] = Counter()
         with path.open("rb") as stream:
-            for result in read_local_inventory(stream, options, stores):
-                if isinstance(result, str):
-                    skipped[result] += 1
-                    continue
-                rows += 1
-                batch.append(result)
-                if len(batch) >= size:
-                    yield Batch(batch)
-                    batch = []
-        if batch:
-            yield Batch(batch)
+            for batch in batches(read_local_inventory(stream, options, stores), size, skipped):
+                rows += len(batch.items)
+                yield batch
         if not rows:
             yield unreadable(self.channel_name, url, "no stock rows in the local-inventory feed")
             return
@@ -199,6 +190,22 @@ class FeedSpider(ChannelSpiderBase):
             offers=offers,
             skipped=dict(skipped),
         )
+
+
+def batches(results: Iterable[Any], size: int, skipped: Counter[str]) -> Iterator[Batch]:
+    """Items in batches of ``size``; a text among them (why a row was skipped) is counted in
+    ``skipped`` instead."""
+    batch: list[Any] = []
+    for result in results:
+        if isinstance(result, str):
+            skipped[result] += 1
+            continue
+        batch.append(result)
+        if len(batch) >= size:
+            yield Batch(batch)
+            batch = []
+    if batch:
+        yield Batch(batch)
 
 
 def unreadable(channel: str, url: str, reason: str) -> PageVisit:

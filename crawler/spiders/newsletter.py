@@ -9,7 +9,7 @@ post does. An e-mail that cannot be read is recorded with its reason; the others
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -19,40 +19,35 @@ from scrapy.http import Response
 from crawler.extraction import emails
 from crawler.extraction.post_sources import PostSource, RawPost
 from crawler.items import PageVisit
-from crawler.spiders.base import as_url, file_meta, local_path, missing_file
+from crawler.spiders.base import file_meta, local_path
 from crawler.spiders.social import SocialSpider
 
 
 class NewsletterSpider(SocialSpider):
     name = "newsletter"
 
-    async def start(self) -> AsyncIterator[Any]:
-        for location in self.channel.get("feeds") or []:
-            url = as_url(location)
-            missing = missing_file(self.channel_name, url)
-            if missing is not None:
-                yield missing
-                continue
-            folder = local_path(url)
-            if folder is None or not folder.is_dir():
-                yield self.mail_request(url, None, depth=0)
-                continue
-            files = sorted(
-                path
-                for path in folder.iterdir()
-                if path.is_file() and path.suffix.lower() in emails.EMAIL_SUFFIXES
-            )
-            yield PageVisit(
-                self.channel_name,
-                url,
-                ok=bool(files),
-                reason=None if files else f"no e-mails (.eml, .html, .htm) in {folder}",
-                category=None if files else "unreadable",
-                content_type="folder",
-                depth=0,
-            )
-            for path in files:
-                yield self.mail_request(path.as_uri(), None, depth=1)
+    def requests(self, url: str) -> Iterator[Any]:
+        """A folder's e-mails, each read as a page of the channel; else the file or URL."""
+        folder = local_path(url)
+        if folder is None or not folder.is_dir():
+            yield self.mail_request(url, None, depth=0)
+            return
+        files = sorted(
+            path
+            for path in folder.iterdir()
+            if path.is_file() and path.suffix.lower() in emails.EMAIL_SUFFIXES
+        )
+        yield PageVisit(
+            self.channel_name,
+            url,
+            ok=bool(files),
+            reason=None if files else f"no e-mails (.eml, .html, .htm) in {folder}",
+            category=None if files else "unreadable",
+            content_type="folder",
+            depth=0,
+        )
+        for path in files:
+            yield self.mail_request(path.as_uri(), None, depth=1)
 
     def mail_request(self, url: str, published: datetime | None, depth: int) -> scrapy.Request:
         meta = {"depth": depth, "published": published.isoformat() if published else None}

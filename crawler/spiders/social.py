@@ -35,7 +35,12 @@ class SocialSpider(ChannelSpiderBase):
             if missing is not None:
                 yield missing
                 continue
-            yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta=file_meta(url))
+            for output in self.requests(url):
+                yield output
+
+    def requests(self, url: str) -> Iterator[Any]:
+        """What reading one of the channel's feeds starts with."""
+        yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta=file_meta(url))
 
     def parse(self, response: Response) -> Iterator[Any]:
         yield from self.posts_of(read_source(response.body, response.url), response, "posts")

@@ -133,11 +133,15 @@ CREATE INDEX IF NOT EXISTS pages_run ON pages(run_id, channel);
 """
 
 
-@migrations()
-def create_tables(db: sqlite_utils.Database) -> None:
-    for statement in TABLES.split(";"):
+def execute_all(db: sqlite_utils.Database, statements: str) -> None:
+    for statement in statements.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+@migrations()
+def create_tables(db: sqlite_utils.Database) -> None:
+    execute_all(db, TABLES)
 
 
 # Columns added after their table was first released, before migrations were recorded.
@@ -238,9 +242,7 @@ def add_store_stock_and_touchpoints(db: sqlite_utils.Database) -> None:
     # Stock per (product, store) as pages and local-inventory feeds state it; the id a feed
     # gives each offer, which local-inventory rows name products by; and the touchpoint matrix
     # a check stores for its reports (which channel states what about each product or service).
-    for statement in STORE_STOCK.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    execute_all(db, STORE_STOCK)
     if "item_id" not in {column.name for column in db["offers"].columns}:
         db.execute("ALTER TABLE offers ADD COLUMN item_id TEXT")
     db.execute("CREATE INDEX IF NOT EXISTS offers_item ON offers(run_id, channel, item_id)")
