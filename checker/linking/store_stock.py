@@ -183,10 +183,17 @@ def _merge(state: StoreState) -> None:
 
 
 def stores_for(
-    index: StockIndex, product_key: str, counts: Callable[[str], bool]
+    index: StockIndex,
+    product_key: str,
+    channels: list[str] | None,
+    same_market: Callable[[str], bool],
 ) -> list[StoreState]:
-    """A product's stores whose stock comes from a channel ``counts`` accepts (a rule's stock
-    channels, of the market it compares), merged again from those channels' rows alone."""
+    """A product's stores as the stock ``channels`` state them (all when None) that are of the
+    market ``same_market`` accepts, merged again from those channels' rows alone."""
+
+    def counts(channel: str) -> bool:
+        return (not channels or channel in channels) and same_market(channel)
+
     chosen = []
     for state in index.stores(product_key).values():
         rows = [row for row in state.rows if counts(row.channel)]

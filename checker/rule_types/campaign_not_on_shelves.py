@@ -22,9 +22,10 @@ stock in stores" with each store's count.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from pydantic import Field
@@ -82,17 +83,18 @@ class CampaignNotOnShelves(RuleType):
             if not campaigns:
                 continue
             first = next(iter(campaigns))
-            stores = stores_for(view.stock, product.key, self._counts(view, first))
+            stores = stores_for(
+                view.stock,
+                product.key,
+                self.settings["stock_channels"],
+                partial(view.same_market, first),
+            )
             selling = [s for s in stores if s.status in ("in_stock", "out_of_stock")]
             empty = [s for s in selling if s.status == "out_of_stock"]
             required = [s for s in empty if self._required(s)]
             share = Decimal(len(empty) * 100) / len(selling) if selling else Decimal(0)
             if required or share > Decimal(str(self.settings["max_out_share"])):
                 yield self._finding(product, campaigns, stores, empty, required)
-
-    def _counts(self, view: RunView, channel: str) -> Callable[[str], bool]:
-        allowed = self.settings["stock_channels"]
-        return lambda name: (not allowed or name in allowed) and view.same_market(channel, name)
 
     def _campaigns(self, product: Product, view: RunView) -> dict[str, dict[str, Any]]:
         """Each channel's current campaign for the product, as a finding's channel entry."""

@@ -25,7 +25,8 @@ stores" with each store's count.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from pydantic import Field
@@ -90,18 +91,18 @@ class OnlineStoreAvailabilityConflict(RuleType):
                 said = _statement(offer) if offer is not None else None
                 if offer is None or said is None:
                     continue
-                stores = stores_for(view.stock, product.key, self._counts(view, channel))
+                stores = stores_for(
+                    view.stock,
+                    product.key,
+                    self.settings["stock_channels"],
+                    partial(view.same_market, channel),
+                )
                 known = [s for s in stores if s.status in ("in_stock", "out_of_stock")]
                 stocked = [s for s in known if s.status == "in_stock"]
                 if said == SOLD_OUT and stocked:
                     yield self._finding(product, channel, offer, said, stores, IN_STORES)
                 elif said != SOLD_OUT and len(known) >= self.settings["min_stores"] and not stocked:
                     yield self._finding(product, channel, offer, said, stores, NONE_IN_STORES)
-
-    def _counts(self, view: RunView, channel: str) -> Callable[[str], bool]:
-        """Whose stock counts against ``channel``: the rule's stock channels, of its market."""
-        allowed = self.settings["stock_channels"]
-        return lambda name: (not allowed or name in allowed) and view.same_market(channel, name)
 
     def _finding(
         self,
