@@ -6,11 +6,13 @@ written the way each kind of system writes them), then runs ``omnicheck crawl`` 
 ``omnicheck check`` on them, each in its own process as a user would, and prints each stage's
 wall time and peak memory (max RSS). Given two sizes, it runs both and prints the crawl's peak
 memory at each and their ratio: reading a feed streams, so ten times the rows should take no more
-than about 1.2 times the memory.
+than about 1.2 times the memory. With ``--http`` the feeds are served on 127.0.0.1 and
+downloaded through Scrapy (each body written to a temporary file), instead of read in place.
 
     python benchmarks/feeds.py                 # 100 000 products per feed
     python benchmarks/feeds.py --products 10000
     python benchmarks/feeds.py --products 10000 100000 --crawl-only
+    python benchmarks/feeds.py --products 10000 100000 --crawl-only --http
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from checker.demo import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 BRANDS = ["Retkiaitta", "Kantola", "Nordkap", "Fjällvind", "Tunturi", "Skärgård", "Lappi"]
@@ -92,8 +97,10 @@ def write_feeds(folder: Path, count: int) -> list[Path]:
     return [merchant, marketplace, pim]
 
 
-def write_config(folder: Path, feeds: list[Path]) -> Path:
+def write_config(folder: Path, feeds: list[Path], base: str | None = None) -> Path:
+    """The benchmark's configuration: the feeds as paths, or as URLs under ``base``."""
     config = folder / "omnicheck.yml"
+    names = [f"{base}/{feed.name}" if base else feed.name for feed in feeds]
     config.write_text(
         f"""name: feed-benchmark
 currency: EUR
@@ -101,15 +108,15 @@ locale: fi_FI
 channels:
   - name: merchant
     kind: feed
-    feeds: [{feeds[0].name}]
+    feeds: ["{names[0]}"]
   - name: marketplace
     kind: feed
-    feeds: [{feeds[1].name}]
+    feeds: ["{names[1]}"]
     fields: {{id: Tuote-ID, title: Tuotenimi, price: Hinta, availability: Varastotilanne,
              gtin: EAN}}
   - name: pim
     kind: feed
-    feeds: [{feeds[2].name}]
+    feeds: ["{names[2]}"]
 """,
         encoding="utf-8",
     )
@@ -130,18 +137,20 @@ def stage(*args: str) -> tuple[float, int]:
     return time.perf_counter() - started, int(result.stdout.strip()) // 1024
 
 
-def crawl_stage(folder: Path, count: int) -> tuple[Path, Path, float, int]:
-    """Write three feeds of ``count`` products into ``folder`` and crawl them: the config, the
-    database, the crawl's wall seconds and its peak memory (MB)."""
+def crawl_stage(folder: Path, count: int, http: bool = False) -> tuple[Path, Path, float, int]:
+    """Write three feeds of ``count`` products into ``folder`` and crawl them (over HTTP with
+    ``http``): the config, the database, the crawl's wall seconds and its peak memory (MB)."""
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     feeds = write_feeds(folder, count)
     sizes = ", ".join(f"{f.name} {f.stat().st_size / 1e6:.1f} MB" for f in feeds)
     seconds = time.perf_counter() - started
     print(f"feeds: 3 x {count} products ({sizes}), written in {seconds:.1f} s")
-    config, database = write_config(folder, feeds), folder / "feeds.db"
-    database.unlink(missing_ok=True)
-    seconds, megabytes = stage("crawl", "-c", str(config), "--db", str(database))
+    with ExitStack() as stack:
+        base = stack.enter_context(serve(folder)) if http else None
+        config, database = write_config(folder, feeds, base), folder / "feeds.db"
+        database.unlink(missing_ok=True)
+        seconds, megabytes = stage("crawl", "-c", str(config), "--db", str(database))
     return config, database, seconds, megabytes
 
 
@@ -174,6 +183,7 @@ def main() -> None:
         help="products per feed; several sizes are run in turn and compared",
     )
     parser.add_argument("--crawl-only", action="store_true", help="skip the check stage")
+    parser.add_argument("--http", action="store_true", help="serve the feeds on 127.0.0.1")
     parser.add_argument("--out", type=Path, help="keep the feeds and database here")
     arguments = parser.parse_args()
     peaks: dict[int, int] = {}
@@ -181,7 +191,7 @@ def main() -> None:
         base = arguments.out or Path(temporary)
         for count in arguments.products:
             folder = base / str(count) if len(arguments.products) > 1 else base
-            config, database, seconds, peaks[count] = crawl_stage(folder, count)
+            config, database, seconds, peaks[count] = crawl_stage(folder, count, arguments.http)
             print(f"crawl: {seconds:.1f} s, peak memory {peaks[count]} MB")
             if not arguments.crawl_only:
                 seconds, megabytes, findings = check_stage(folder, config, database)

@@ -4,6 +4,9 @@ Categories are what the completeness of a channel is judged on. Most are failure
 exists but could not be read, so its absence from the results proves nothing). A few are not:
 pages robots.txt forbids, links to other sites and pages the server says do not exist (404/410)
 are recorded but do not make a channel's crawl incomplete.
+
+omnicheck's own components say why they refused or cut a fetch with ``Refused`` (a category and
+a reason) and ``Interrupted``; Scrapy's exceptions are sorted by their type.
 """
 
 from __future__ import annotations
@@ -26,6 +29,20 @@ from twisted.web.client import ResponseFailed
 # a failure, whatever its category.
 NOT_FAILURES = ("robots", "offsite", "other_channel", "not_found")
 
+
+class Refused(IgnoreRequest):
+    """A fetch omnicheck decided not to make or not to finish: ``category`` and ``reason``."""
+
+    def __init__(self, category: str, reason: str) -> None:
+        super().__init__(reason)
+        self.category = category
+        self.reason = reason
+
+
+class Interrupted(Exception):
+    """A download cut short because the crawl was stopped (Ctrl-C, SIGTERM)."""
+
+
 CATEGORIES = {
     "robots": "forbidden by robots.txt (not a failure)",
     "offsite": "outside the channel's domains (not a failure)",
@@ -34,9 +51,11 @@ CATEGORIES = {
     "rate_limited": "HTTP 429 after retries",
     "server_error": "HTTP 5xx after retries",
     "refused": "HTTP 4xx (blocked or needs login)",
-    "timeout": "no complete answer within DOWNLOAD_TIMEOUT",
-    "too_large": "body larger than DOWNLOAD_MAXSIZE",
+    "timeout": "no complete answer within DOWNLOAD_TIMEOUT (feeds: OMNICHECK_FEED_TIMEOUT)",
+    "too_large": "body larger than DOWNLOAD_MAXSIZE (also once decompressed)",
     "redirect_loop": "redirects back to itself, or more than REDIRECT_MAX_TIMES",
+    "unsafe_redirect": "redirects to a link-local, private or loopback address (never requested)",
+    "interrupted": "cut short because the crawl was stopped",
     "truncated": "connection closed before the whole body arrived",
     "connection": "DNS or connection error",
     "unreadable": "fetched, but its content could not be read",
@@ -58,6 +77,10 @@ def classify_status(status: int) -> str:
 def classify(failure: Failure) -> tuple[str, str, int | None]:
     """(category, reason, HTTP status) of a failed request, from Scrapy's errback failure."""
     message = failure.getErrorMessage()
+    if failure.check(Refused):
+        return failure.value.category, failure.value.reason[:200], None
+    if failure.check(Interrupted):
+        return "interrupted", message[:200], None
     if failure.check(HttpError):
         response = failure.value.response
         reason = f"HTTP {response.status}"
@@ -70,6 +93,8 @@ def classify(failure: Failure) -> tuple[str, str, int | None]:
             return "robots", "forbidden by robots.txt", None
         if "offsite" in message.lower():
             return "offsite", message[:200], None
+        if "during decompression" in message:  # a gzip bomb, from HttpCompressionMiddleware
+            return "too_large", message[:200], None
         if message.startswith("in channel "):
             return "other_channel", message[:200], None
         if "redirect" in message:
@@ -78,7 +103,7 @@ def classify(failure: Failure) -> tuple[str, str, int | None]:
     if failure.check(DownloadTimeoutError, twisted_errors.TimeoutError):
         return "timeout", message[:200], None
     if failure.check(DownloadCancelledError) or "max size" in message:
-        return "too_large", message[:200], None
+        return "too_large", (message or _cut_off(failure))[:200], None
     if failure.check(
         ResponseDataLossError,
         twisted_errors.ConnectionLost,
@@ -96,6 +121,14 @@ def classify(failure: Failure) -> tuple[str, str, int | None]:
     if failure.type.__module__.startswith("playwright"):
         return _browser_failure(failure.type.__name__, message)
     return "other", f"{failure.type.__name__}: {message}"[:200], None
+
+
+def _cut_off(failure: Failure) -> str:
+    """The reason for a body Scrapy cancelled as it grew past its limit (it gives none)."""
+    request = getattr(failure, "request", None)
+    limit = request.meta.get("download_maxsize") if request is not None else None
+    limit_text = "DOWNLOAD_MAXSIZE" if limit is None else f"its size limit ({limit} bytes)"
+    return f"body larger than {limit_text}: cut off while it arrived"
 
 
 def _browser_failure(name: str, message: str) -> tuple[str, str, int | None]:

@@ -2,13 +2,20 @@
 
 Every item carries the channel it came from and the URL it was read on, so each value in a
 finding can be traced back to a page. Money is ``Decimal`` with an ISO currency code.
+
+No text of an item is longer than ``TEXT_LIMIT`` characters: longer than any product name, URL,
+sentence or post a channel means to show, short enough that a hostile page or feed (a 200 MB
+"title") cannot exhaust memory or the store. ``cut_long_text`` cuts and says what it cut.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
+
+TEXT_LIMIT = 10_000
+TEXT_CUT = f"items with text cut at {TEXT_LIMIT} characters"  # counted in a page's ``skipped``
 
 AVAILABILITY_VALUES = (
     "in_stock",
@@ -178,3 +185,22 @@ class ProductAttribute:
     evidence: str
     number: Decimal | None = None
     unit: str | None = None
+
+
+def cut_long_text(item: Any) -> list[str]:
+    """Cut each text field of ``item`` (and each text in its dicts) to ``TEXT_LIMIT``
+    characters; the names of the fields cut. An offer also records them in its evidence."""
+    cut = []
+    for item_field in fields(item):
+        value = getattr(item, item_field.name)
+        if isinstance(value, str) and len(value) > TEXT_LIMIT:
+            setattr(item, item_field.name, value[:TEXT_LIMIT])
+            cut.append(item_field.name)
+        elif isinstance(value, dict):
+            for key, text in value.items():
+                if isinstance(text, str) and len(text) > TEXT_LIMIT:
+                    value[key] = text[:TEXT_LIMIT]
+                    cut.append(f"{item_field.name}.{key}")
+    if cut and isinstance(item, Offer):
+        item.evidence["cut"] = f"{', '.join(cut)}: cut at {TEXT_LIMIT} characters"
+    return cut

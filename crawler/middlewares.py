@@ -1,4 +1,4 @@
-"""Downloader middlewares: retries that wait before asking again, and redirect loops caught.
+"""Downloader middleware: retries that wait before asking again.
 
 Scrapy's own ``RetryMiddleware`` puts a failed request straight back in the queue, so a server
 answering 503 or 429 is asked again at once, and its ``Retry-After`` header is ignored. This one
@@ -7,9 +7,8 @@ before each retry: as long as ``Retry-After`` says (seconds or an HTTP date), ot
 ``RETRY_BACKOFF_BASE * 2**(attempt - 1)`` seconds, at most ``RETRY_BACKOFF_MAX``. A server that
 asks for a longer pause than ``RETRY_AFTER_MAX`` is not retried: the failure is recorded.
 
-A redirect back to a URL already on the redirect's path would be dropped silently by Scrapy's
-duplicate filter, leaving no trace of the page; ``RedirectLoopMiddleware`` turns it into a
-recorded failure instead. Longer chains end at ``REDIRECT_MAX_TIMES``.
+The retry itself is Scrapy's public ``get_retry_request`` (stats, ``max_retry_times`` and
+``priority_adjust`` meta, the give-up log), called after the wait.
 
 A page in another channel's narrower folder is asked for with ``left_to`` in its meta, so that
 Scrapy's duplicate filter counts it once (across a resumed crawl and Redis workers too);
@@ -21,10 +20,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin
 
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
@@ -87,7 +85,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.crawler.stats.inc_value("retry/retry_after_too_long")  # type: ignore[union-attr]
             return response
         wait = asked if asked is not None else self.backoff(request)
-        retry = self._retry(request, response_status_message(response.status))
+        retry = self.retry(request, response_status_message(response.status))
         if retry is None:
             return response
         return retry if await self._wait(wait) else response
@@ -98,10 +96,22 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
             return None
         wait = self.backoff(request)
-        retry = self._retry(request, exception)
+        retry = self.retry(request, exception)
         if retry is None or not await self._wait(wait):
             return None
         return retry
+
+    def retry(self, request: Request, reason: str | Exception) -> Request | None:
+        """The request to ask again, or None when its retries are used up (Scrapy's own)."""
+        assert self.crawler.spider is not None
+        return get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=reason,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=request.meta.get("give_up_log_level", self.give_up_log_level),
+        )
 
     async def _wait(self, seconds: float) -> bool:
         """Wait; False when the crawl is being stopped meanwhile (then give up the retry)."""
@@ -113,20 +123,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
             await sleep(step)
             remaining -= step
         return bool(self.crawler.crawling)
-
-
-class RedirectLoopMiddleware:
-    """Fails a redirect that leads back to a URL already on its path (A → B → A, or A → A)."""
-
-    def process_response(self, request: Request, response: Response) -> Response:
-        location = response.headers.get("Location")
-        if not 300 <= response.status < 400 or not location:
-            return response
-        target = urljoin(request.url, location.decode("latin-1"))
-        path = [*request.meta.get("redirect_urls", []), request.url]
-        if target in path:
-            raise IgnoreRequest(f"redirect loop: {request.url} redirects back to {target}")
-        return response
 
 
 class LeftToOtherChannel:

@@ -19,9 +19,17 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30
 AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 
+# A deadline for the whole answer, from connecting to its last byte (Scrapy's HTTP/1.1 handler
+# cancels the download then), so a server that drips its body fails as "timeout".
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# Product feeds are written to a file as they arrive, not held in memory (crawler/downloads.py):
+# their own, larger limits, in place of DOWNLOAD_TIMEOUT, DOWNLOAD_MAXSIZE and DOWNLOAD_WARNSIZE.
+# The size limits also bound a gzip-compressed feed once decompressed.
+OMNICHECK_FEED_TIMEOUT = 600.0
+OMNICHECK_FEED_MAXSIZE = 2 * 1024 * 1024 * 1024
+OMNICHECK_FEED_WARNSIZE = 512 * 1024 * 1024
 DEPTH_LIMIT = 8
 REDIRECT_MAX_TIMES = 5
 DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is a failure, not a shorter page
@@ -35,13 +43,25 @@ RETRY_BACKOFF_BASE = 1.0
 RETRY_BACKOFF_MAX = 30.0
 RETRY_AFTER_MAX = 120.0
 
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.downloads.HttpHandler",
+    "https": "crawler.downloads.HttpHandler",
+    "file": "crawler.downloads.FileHandler",
+}
 DOWNLOADER_MIDDLEWARES = {
+    # Before the offsite filter (50) and robots.txt (100): a refused address is never asked for.
+    "crawler.redirects.RedirectedRequestMiddleware": 40,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.redirects.OffsiteMiddleware": 50,
     # Before robots.txt (100): a page left to another channel is never asked for.
-    "crawler.middlewares.LeftToOtherChannel": 50,
+    "crawler.middlewares.LeftToOtherChannel": 60,
+    "crawler.downloads.RequeueInterrupted": 540,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
-    # Above RedirectMiddleware (600), so it sees a 3xx answer before the redirect is followed.
-    "crawler.middlewares.RedirectLoopMiddleware": 610,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.downloads.CompressionMiddleware": 590,
+    # Above RedirectMiddleware (600), so it judges a 3xx answer before the redirect is followed.
+    "crawler.redirects.RedirectPolicyMiddleware": 610,
 }
 EXTENSIONS = {"crawler.extensions.PendingRequests": 500}
 
@@ -55,8 +75,6 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 800}
 OMNICHECK_DB = "omnicheck.db"
 OMNICHECK_RUN_ID = None
 OMNICHECK_BATCH_SIZE = 500
-# Product feeds are streamed to a file, not held as a response: their own, larger size limit.
-OMNICHECK_FEED_MAXSIZE = 2 * 1024 * 1024 * 1024
 
 # render: js (crawler/rendering.py): after a page has loaded, wait at most this many seconds for
 # its scripts' own requests to end (a price fetched after load) before reading it.

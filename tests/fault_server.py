@@ -3,6 +3,9 @@
 Each path under ``/<site>/`` is one fault; ``FaultServer.log`` records every request (time,
 Host header, path) so a test can check what the crawler asked for and when. Delays are short so
 the tests stay fast: run the crawl with a small ``DOWNLOAD_TIMEOUT`` (see ``FAST_CRAWL``).
+``serve(server, host)`` listens on any loopback address (127.0.0.2 is another host to a crawler
+on 127.0.0.1); the helpers at the end build the hostile answers: redirects elsewhere, gzip bombs,
+feeds in each encoding, a CSV field larger than any limit.
 """
 
 from __future__ import annotations
@@ -10,13 +13,13 @@ from __future__ import annotations
 import random
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-
-from checker.demo import serve_handler
+from xml.sax.saxutils import escape
 
 # Scrapy settings that keep a faulty crawl short: -s NAME=VALUE for `omnicheck crawl`.
 FAST_CRAWL = {
@@ -64,6 +67,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html"})
     delay: float = 0.0  # before answering
     drip: float = 0.0  # between chunks of the body
+    drip_size: int = 64  # bytes in each dripped chunk
     declared_length: int | None = None  # Content-Length to claim (more than sent: truncated)
     announce_length: bool = True  # False: no Content-Length, the body ends when the socket closes
 
@@ -109,8 +113,8 @@ class FaultServer:
             handler.send_header("Connection", "close")
         handler.end_headers()
         if reply.drip:
-            for start in range(0, len(reply.body), 64):
-                handler.wfile.write(reply.body[start : start + 64])
+            for start in range(0, len(reply.body), reply.drip_size):
+                handler.wfile.write(reply.body[start : start + reply.drip_size])
                 handler.wfile.flush()
                 time.sleep(reply.drip)
         else:
@@ -120,8 +124,8 @@ class FaultServer:
 
 
 @contextmanager
-def serve(server: FaultServer) -> Iterator[str]:
-    """Run the server on a free 127.0.0.1 port; yields ``http://127.0.0.1:PORT``."""
+def serve(server: FaultServer, host: str = "127.0.0.1") -> Iterator[str]:
+    """Run the server on a free port of ``host``; yields ``http://HOST:PORT``."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -136,10 +140,50 @@ def serve(server: FaultServer) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass
 
-    with serve_handler(Handler) as base:
-        yield base
+    http = ThreadingHTTPServer((host, 0), Handler)
+    http.daemon_threads = True
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{http.server_address[1]}"
+    finally:
+        http.shutdown()
+        http.server_close()
 
 
 def garbage(size: int, seed: int = 7) -> bytes:
     generator = random.Random(seed)
     return bytes(generator.randrange(256) for _ in range(size))
+
+
+def redirect(location: str, status: int = 302) -> Reply:
+    return Reply(status, headers={"Location": location, "Content-Type": "text/html"})
+
+
+def gzip_bomb(size: int) -> Reply:
+    """``size`` zero bytes, gzip-compressed (about a thousandth of that on the wire)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: a gzip header and trailer
+    chunk = bytes(1024 * 1024)
+    body = b"".join(compressor.compress(chunk) for _ in range(size // len(chunk)))
+    body += compressor.flush()
+    return Reply(body=body, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"})
+
+
+def merchant_xml(products: list[tuple[str, str]], encoding: str = "utf-8") -> bytes:
+    """A Merchant Center RSS feed of (title, price) in ``encoding``, declared in the feed."""
+    items = "".join(
+        f"<item><g:id>{number}</g:id><g:title>{escape(title)}</g:title>"
+        f"<g:price>{price} EUR</g:price></item>"
+        for number, (title, price) in enumerate(products, 1)
+    )
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n'
+        '<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>'
+        f"{items}</channel></rss>\n"
+    ).encode(encoding)
+
+
+def feed_csv(rows: list[tuple[str, str]], encoding: str = "utf-8") -> bytes:
+    """A `;`-separated CSV feed of (title, price) rows, in ``encoding``."""
+    lines = ["id;title;price", *(f"{n};{t};{p} EUR" for n, (t, p) in enumerate(rows, 1))]
+    return ("\n".join(lines) + "\n").encode(encoding)

@@ -17,11 +17,14 @@ UNCONFIGURED = ExtractionOptions(channel="webshop")
 HEAD = "<title>Retkikeitin | Retkiaitta</title>"
 
 
-def shown(body: str, options: ExtractionOptions, head: str = HEAD) -> tuple[str, str, bool] | None:
+def shown(
+    body: str,
+    options: ExtractionOptions,
+    head: str = HEAD,
+    url: str = "https://kauppa.example.fi/t",
+) -> tuple[str, str, bool] | None:
     html = f"<html><head>{head}</head><body>{body}</body></html>"
-    found = [
-        o for o in extract_page(html, "https://kauppa.example.fi/t", options).offers if o.price
-    ]
+    found = [o for o in extract_page(html, url, options).offers if o.price]
     assert len(found) <= 1
     if not found:
         return None

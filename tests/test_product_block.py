@@ -103,24 +103,25 @@ BLOCKS = [
         "unknown",
         None,
     ),
-    ("<div><h1>Retkikeitin</h1><button>Lisää toivelistalle</button></div>", "unknown", None),
-    # other products, the footer and the menu are never the product's
-    ("<div><h1>Retkikeitin</h1></div>" + RELATED, "unknown", None),
+    # what is no buy button, and what belongs to other products, the footer or the menu, says
+    # nothing of the product: only its price, offered with no stock message, implies it is in stock
+    ("<div><h1>Retkikeitin</h1><button>Lisää toivelistalle</button></div>", "in_stock", "implied"),
+    ("<div><h1>Retkikeitin</h1></div>" + RELATED, "in_stock", "implied"),
     (
         '<div><h1>Retkikeitin</h1></div><div class="recommendations">'
         '<p class="stock">In stock</p><button>Add to cart</button></div>',
-        "unknown",
-        None,
+        "in_stock",
+        "implied",
     ),
     (
         '<div><h1>Retkikeitin</h1></div><footer><p class="stock">Varastossa</p></footer>',
-        "unknown",
-        None,
+        "in_stock",
+        "implied",
     ),
     (
         '<nav><a class="btn" href="/osta">Osta</a></nav><div><h1>Retkikeitin</h1></div>',
-        "unknown",
-        None,
+        "in_stock",
+        "implied",
     ),
     # the product's own block is nearer than the related products
     (

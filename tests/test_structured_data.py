@@ -37,13 +37,14 @@ UNCONFIGURED = ExtractionOptions(channel="webshop")
             "in_stock",
             False,
         ),
+        # offered by sellers at a price, stock not stated: in stock, implied
         (
             "aggregate_offer_microdata.html",
             "microdata",
             'Dell UltraSharp 30" LCD Monitor',
             "1250",
             "USD",
-            "unknown",
+            "in_stock",
             True,
         ),
         (
@@ -52,7 +53,7 @@ UNCONFIGURED = ExtractionOptions(channel="webshop")
             'Dell UltraSharp 30" LCD Monitor',
             "1250",
             "USD",
-            "unknown",
+            "in_stock",
             True,
         ),
     ],

@@ -6,7 +6,9 @@ phrases such as "nyt saatavilla" / "slutsåld" / "back in stock" in current soci
 channel that says *in stock* disagrees with one that says *out of stock* or *discontinued*.
 Pre-orders and back-orders, and channels that state nothing or two different things, are never
 compared; nor are channels of two markets (a SEK shop and a EUR shop of the same retailer: sold
-out in Sweden is no contradiction of in stock in Finland).
+out in Sweden is no contradiction of in stock in Finland). An *implied* in stock — a page that
+shows a price and no stock message at all — is compared only with `compare_implied`: a shop may
+write its stock message with a script omnicheck did not run, so silence is no statement.
 
 **Why it matters**: a post that says "nyt saatavilla" sends customers to a product page that says
 "loppuunmyyty"; a feed that says in stock keeps paying for ads of a product nobody can buy.
@@ -23,6 +25,7 @@ from typing import Any
 
 from pydantic import Field
 
+from checker.config.fields import Flag
 from checker.findings import Finding
 from checker.linking.linker import Product
 from checker.rule_types.base import (
@@ -34,6 +37,7 @@ from checker.rule_types.base import (
     product_subject,
     register,
 )
+from crawler.extraction.offers import IMPLIED
 
 AVAILABLE = {"in_stock"}
 UNAVAILABLE = {"out_of_stock", "discontinued"}
@@ -51,6 +55,10 @@ class AvailabilityMismatch(RuleType):
 
     class Options(RuleOptions):
         channels: Names = Field(None, description="only compare these channels; all when unset.")
+        compare_implied: Flag = Field(
+            False,
+            description="also compare an implied in stock (a price shown, no stock message).",
+        )
 
     def check(self, view: RunView) -> Iterator[Finding]:
         for product in view.products:
@@ -76,6 +84,9 @@ class AvailabilityMismatch(RuleType):
         for offer in offers:
             channel = offer["channel"]
             if offer["availability"] not in AVAILABLE | UNAVAILABLE:
+                continue
+            implied = offer["sources"].get("availability") == IMPLIED
+            if implied and not self.settings["compare_implied"]:
                 continue
             if wanted and channel not in wanted:
                 continue

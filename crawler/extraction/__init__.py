@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crawler.extraction.attributes import extract_attributes
 from crawler.extraction.claims import ServiceVocabulary, extract_claims
+from crawler.extraction.market import page_locale
 from crawler.extraction.offers import ExtractionOptions, extract_offers
 from crawler.extraction.page import ParsedPage
 from crawler.extraction.prices import currency_code, plausible
@@ -45,6 +46,9 @@ def extract_page(
 ) -> PageExtraction:
     options = options or ExtractionOptions()
     page = ParsedPage.from_html(html, url, encoding=encoding)
+    if options.locale is None:
+        # Without a configured locale the page's own market decides what "kr" or "元" means.
+        options = replace(options, locale=page_locale(page))
     # Offers and attributes read the same structured data: extract it once.
     data = structured_data(page)
     offers = extract_offers(page, options, data)

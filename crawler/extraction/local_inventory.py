@@ -71,8 +71,8 @@ def read_stores(stream: IO[bytes]) -> dict[str, Store]:
     """The stores file as {code: Store}; ValueError naming what is wrong with it."""
     stores: dict[str, Store] = {}
     for number, row in enumerate(read_rows(stream), 1):
-        if not isinstance(row, dict):
-            continue
+        if isinstance(row, str):
+            continue  # a row that could not be read names no store
         required = ("store",) if number == 1 else ()
         columns = _columns(row, STORE_COLUMNS, required, "stores file")
         code = row.get(columns.get("store", ""), "").strip()
@@ -90,8 +90,8 @@ def read_local_inventory(
     """Each row's stock in its store, or the reason the row was skipped; ValueError when the
     file is no local-inventory feed (a column it needs is missing)."""
     for number, row in enumerate(read_rows(stream), 1):
-        if not isinstance(row, dict):
-            yield "unreadable row"
+        if isinstance(row, str):
+            yield row  # why the row could not be read
             continue
         # XML and JSON rows hold only the fields they have: their columns are found row by row.
         required = ("store", "item_id") if number == 1 else ()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from crawler.extraction import availability, visible
+from crawler.extraction import analytics, availability, visible
 from crawler.extraction.options import ExtractionOptions
 from crawler.extraction.page import ParsedPage, clean_text
 from crawler.extraction.price_labels import is_from_price, price_words
@@ -24,10 +24,15 @@ from crawler.extraction.structured import (
     opengraph_product,
     product_nodes,
     structured_data,
+    variants_of,
 )
 from crawler.items import Offer
 
 STRUCTURED = ("json-ld", "microdata", "rdfa")
+# The source of an availability no words state: a price shown and no stock message.
+IMPLIED = "implied"
+# The source of a price the page reports to its analytics and shows.
+ANALYTICS = "analytics"
 STRUCK = "self::del or self::s or self::strike"
 
 
@@ -59,12 +64,16 @@ def extract_offers(
     if not _priced(offers):
         markup = visible.ProductMarkup(page)
         found = _from_markup(markup, options, _page_currency(page, data) or options.currency)
+        found = found or _from_analytics(markup, options)
         if found is not None:
             _adopt_price(offers, found)
     if offers and offers[0].availability == availability.UNKNOWN:
         _opengraph_availability(offers[0], data.get("opengraph", []))
     if not offers or offers[0].availability == availability.UNKNOWN:
-        _read_availability(offers, markup or visible.ProductMarkup(page), options)
+        markup = markup or visible.ProductMarkup(page)
+        block = ProductBlock(page, markup.heading)
+        _read_availability(offers, markup, block, options)
+        _implied_availability(offers, block, data, options)
     elif offers[0].availability != availability.IN_STOCK and not _store_note(offers[0]):
         # Structured data says it cannot be bought online; the page's words may add where it
         # can ("Loppu verkkokaupasta – saatavilla myymälöistä"): kept beside the status.
@@ -263,6 +272,27 @@ def _from_markup(
     return offer
 
 
+def _from_analytics(markup: visible.ProductMarkup, options: ExtractionOptions) -> Offer | None:
+    """The price the page reports to its analytics, when its content shows that amount as a
+    price (``analytics.py``); the line that shows it is the evidence."""
+    reported = analytics.reported_price(markup.page, options.locale)
+    if reported is None:
+        return None
+    money, name = reported
+    lines = visible.shown_lines(markup.page, markup.heading)
+    shown = analytics.confirmed(money, lines, options.locale)
+    if shown is None:
+        return None
+    money, line = shown
+    offer = Offer(channel=options.channel, url=markup.page.url, name=markup.name or name)
+    if offer.name:
+        offer.sources["name"] = "text" if markup.name else ANALYTICS
+    offer.price, offer.currency = money.amount, money.currency
+    offer.is_from_price = is_from_price(line)
+    record(offer, "price", ANALYTICS, f"reported {money}, shown: {line}")
+    return offer
+
+
 def _opengraph_availability(offer: Offer, items: list[dict[str, Any]]) -> None:
     """OpenGraph's ``product:availability`` for an offer whose price came from elsewhere."""
     for item in items:
@@ -276,7 +306,10 @@ def _opengraph_availability(offer: Offer, items: list[dict[str, Any]]) -> None:
 
 
 def _read_availability(
-    offers: list[Offer], markup: visible.ProductMarkup, options: ExtractionOptions
+    offers: list[Offer],
+    markup: visible.ProductMarkup,
+    block: ProductBlock,
+    options: ExtractionOptions,
 ) -> None:
     """What the product's own block shows (a stock message, else an enabled buy button), for an
     offer structured data left without an availability.
@@ -284,7 +317,7 @@ def _read_availability(
     A page with no price but a clear "sold out" message still says something about its product
     (shops often hide the price of what they cannot sell): it yields a price-less offer.
     """
-    signal = ProductBlock(markup.page, markup.heading).availability()
+    signal = block.availability()
     if signal is None:
         return
     if not offers:
@@ -308,6 +341,44 @@ def _read_store_note(offer: Offer, markup: visible.ProductMarkup) -> None:
     signal = ProductBlock(markup.page, markup.heading).availability()
     if signal is not None and signal.note:
         offer.evidence["store_availability"] = signal.note[:SNIPPET]
+
+
+def _implied_availability(
+    offers: list[Offer],
+    block: ProductBlock,
+    data: dict[str, list[dict[str, Any]]],
+    options: ExtractionOptions,
+) -> None:
+    """A product offered at a price on a page that says nothing about stock is in stock, as shops
+    and Merchant Center treat an item offered for sale; its source ``implied`` is the least sure
+    of all (a shop may write its stock message with a script), and rules compare it only when
+    asked. Only on a page of one product, never a listing, and never over anything the page
+    states: an availability declared in structured data (even one not understood), a stock
+    message (even in words the vocabulary lacks), a buy button (enabled or disabled), a stock
+    phrase other than in stock anywhere in its content."""
+    if len(offers) != 1 or "product" in options.selectors:
+        return
+    offer = offers[0]
+    if offer.price is None or offer.availability != availability.UNKNOWN:
+        return
+    if _declared_availability(data) or not block.silent():
+        return
+    offer.availability = availability.IN_STOCK
+    record(offer, "availability", IMPLIED, "price shown, no stock message")
+
+
+def _declared_availability(data: dict[str, list[dict[str, Any]]]) -> bool:
+    """Whether structured data states an availability, read or not."""
+    for syntax in STRUCTURED:
+        for node in product_nodes(data.get(syntax, [])):
+            items = [*offers_of(node), *(o for v in variants_of(node) for o in offers_of(v))]
+            if any(first_text(item.get("availability")) for item in items):
+                return True
+    return any(
+        key.lower() in ("product:availability", "og:availability")
+        for item in data.get("opengraph", [])
+        for key in item
+    )
 
 
 # -- helpers -------------------------------------------------------------------------------

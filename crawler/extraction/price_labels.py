@@ -11,15 +11,14 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from crawler.extraction.prices import currencies
-from crawler.extraction.vocabulary import alternation, load_vocabulary, whole_words
+from crawler.extraction.prices import LATIN_WORD, currencies
+from crawler.extraction.vocabulary import CJK, alternation, load_vocabulary, whole_words
 
 NUMBER = re.compile(r"\d(?:[\d\s.,]*\d)?")
 DISCOUNT = re.compile(r"\s*[-−–]\s*(?:[€$£]\s*)?\d")
 # A whole amount without its currency: "119,00", "129,-", "1 299.-", "1.299,00".
 BARE_AMOUNT = re.compile(r"\d{1,3}(?:[ \u00a0.,]\d{3})*(?:[.,]\d{1,2}|[.,]-)?|\d+(?:[.,]\d{1,2})?")
 RANGE_DASH = re.compile(r"^\s*(?P<low>.+?)\s*(?:[-–—]|\bto\b|\.\.\.|…)\s*(?P<high>.+?)\s*$")
-CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af]")
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,7 @@ class PriceWords:
     not_the_price: re.Pattern[str]
     from_price: re.Pattern[str]
     other_products: re.Pattern[str] | None
+    rates: str
 
 
 @cache
@@ -52,6 +52,7 @@ def price_words() -> PriceWords:
         ),
         from_price=_words(data.get("from_price_words", {})),
         other_products=_phrases(data.get("other_products_headings", {})),
+        rates=alternation(data.get("rate_signs", ["%"])),
     )
 
 
@@ -75,12 +76,16 @@ def _currency_pattern() -> str:
     that are also ordinary words ("ft", "lei", "rs") are left to price-parser inside a price
     element: found in text they would make "6 ft" a price."""
     known = currencies()
-    signs = [s for s in known.symbols if not re.fullmatch(r"[a-z.]+", s)]
-    written = [s for s in known.symbols if s in known.written_out]
+    signs = [s for s in known.signs if not LATIN_WORD.fullmatch(s) and s != ":-"]
+    written = [
+        s
+        for s in known.signs
+        if LATIN_WORD.fullmatch(s) and (s in known.written_out or s in known.by_market)
+    ]
     codes = "|".join(sorted(known.codes))
     return (
         rf"(?:{alternation(signs)})"
-        rf"|(?<![^\W\d_])(?:{alternation([*written, *known.crowns - {':-'}])})(?![^\W\d_])"
+        rf"|(?<![^\W\d_])(?:{alternation(written)})(?![^\W\d_])"
         rf"|(?<![^\W\d_])(?-i:{codes})(?![^\W\d_])"
     )
 
@@ -88,13 +93,14 @@ def _currency_pattern() -> str:
 @cache
 def amount_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(an amount with its currency, as found in text; a whole amount with its currency, or a
-    percentage: what may stand beside the amount in a label without being another number)."""
+    rate ("-20 %", "7 折"): what may stand beside the amount in a label without being another
+    number)."""
     currency = _currency_pattern()
     found = re.compile(rf"(?:{currency})\.?\s*\d|\d[\d\s.,]*\s*(?:{currency}|:-)", re.IGNORECASE)
     whole = re.compile(
         rf"(?:{currency})\.?\s*\d(?:[\d\s.,]*\d)?"
         rf"|\d(?:[\d\s.,]*\d)?\s*(?:{currency}|:-)"
-        r"|\d+(?:[.,]\d+)?\s*%",
+        rf"|\d+(?:[.,]\d+)?\s*(?:{price_words().rates})",
         re.IGNORECASE,
     )
     return found, whole
@@ -123,7 +129,7 @@ def price_range(label: str) -> str | None:
 
 
 def another_number(label: str) -> bool:
-    """A number in the label besides its amount and percentages: a multi-buy ("3 för 99 kr",
+    """A number in the label besides its amount and rates: a multi-buy ("3 för 99 kr",
     "2 kpl 10 €") or a count ("30 pv"), whose first number price-parser would take; or an
     amount written as a discount ("-200 kr")."""
     if DISCOUNT.match(label):
@@ -141,7 +147,7 @@ def single_amount(label: str) -> bool:
     rest = label.replace(numbers[0], " ").replace(",-", " ").replace(".-", " ").replace(":-", " ")
     words = {word.lower() for word in re.findall(r"[^\W\d_]+|[^\w\s:]", rest)}
     known = currencies()
-    allowed = {*price_words().price_prefixes, *known.symbols, *known.crowns}
+    allowed = {*price_words().price_prefixes, *known.signs}
     return all(word in allowed or word.upper() in known.codes for word in words)
 
 

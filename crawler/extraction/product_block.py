@@ -16,6 +16,10 @@ Two kinds of signal, in order of confidence:
    "Add to cart", "In den Warenkorb"... (source ``buy-button``). A disabled one says nothing.
 
 At the nearest level that has any, a stock message beats a buy button.
+
+A page that says nothing of stock at all (``silent``) is what an implied availability needs: no
+stock message, even one in words the vocabulary lacks; no buy button, enabled or disabled; no
+phrase in its content's text that says anything but in stock.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ HIDDEN_CLASSES = {"hidden", "hide", "d-none", "is-hidden", "u-hidden", "invisibl
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 INVISIBLE_TAGS = {"script", "style", "noscript", "template", "svg", "select", "option"}
 MAX_MESSAGE = 200
+LETTER = re.compile(r"[^\W\d_]")
 SNIPPET = 160
 
 
@@ -106,7 +111,9 @@ class ProductBlock:
             return None
         return StockSignal(reading.status, "text", text[:SNIPPET], reading.note)
 
-    def _stock_messages(self) -> list[Any]:
+    def _stock_messages(self, stores_too: bool = False) -> list[Any]:
+        """Elements marked as stock messages; with ``stores_too`` also those of a block of stock
+        per store (which never give the online status, but say the page is not silent)."""
         marked = []
         for element in self.page.tree.xpath(STOCK_MARKED):
             names = f"{element.get('class', '')} {element.get('id', '')}"
@@ -114,7 +121,7 @@ class ProductBlock:
                 continue
             if not any(token.startswith(STOCK_TOKENS) for token in tokens(names)):
                 continue
-            if _in_store_block(element):
+            if not stores_too and _in_store_block(element):
                 continue  # stock per store (``store_stock``), not the online status
             if self._readable(element):
                 marked.append(element)
@@ -122,28 +129,46 @@ class ProductBlock:
         inner = set(marked)
         return [e for e in marked if not any(d in inner for d in e.iterdescendants())]
 
-    def _buy_buttons(self) -> list[tuple[Any, str]]:
+    def silent(self) -> bool:
+        """Whether the page's content says nothing about stock: no stock message (one whose
+        words the vocabulary lacks counts: "Dostępne szt." is not silence), no buy button,
+        shown or not (a shop hides or disables it when it cannot sell), and no phrase in its text
+        saying anything but in stock (a sold-out notice in a plain paragraph, a shop's stock)."""
+        messages = self._stock_messages(stores_too=True)
+        if any(LETTER.search(visible_text(element)) for element in messages):
+            return False
+        if self._buy_buttons(unusable_too=True):
+            return False
+        return not any(
+            _not_plainly_in_stock(availability.read_text(block.text))
+            for block in self.page.text_blocks
+            if block.region == "main"
+        )
+
+    def _buy_buttons(self, unusable_too: bool = False) -> list[tuple[Any, str]]:
+        """Buy buttons in the page's content, not another product's: enabled and shown ones,
+        or with ``unusable_too`` also disabled and hidden ones."""
         buttons = []
         for element in self.page.tree.xpath(CONTROLS):
             # The label first: most links are no buy button, and reading a label is cheap.
             label = _label(element)
             if not availability.is_buy_label(label) or not _looks_like_a_control(element):
                 continue
-            if _disabled(element) or not self._readable(element):
-                continue
-            buttons.append((element, label))
+            usable = not _disabled(element) and self._readable(element)
+            if usable or (unusable_too and self._readable(element, shown_only=False)):
+                buttons.append((element, label))
         return buttons
 
-    def _readable(self, element: Any) -> bool:
-        """In the page's content, shown, and not about other products: no element between it
-        and the part of the page it shares with the anchor is marked as showing other products
-        (above that, a marker would be the anchor's own)."""
+    def _readable(self, element: Any, shown_only: bool = True) -> bool:
+        """In the page's content, shown (unless not ``shown_only``), and not about other
+        products: no element between it and the part of the page it shares with the anchor is
+        marked as showing other products (above that, a marker would be the anchor's own)."""
         if outside_content(element) or element in self._elsewhere:
             return False
         markers = price_words().other_products_markers
         mine = True
         for node in (element, *element.iterancestors()):
-            if node.tag in INVISIBLE_TAGS or hidden(node):
+            if node.tag in INVISIBLE_TAGS or (shown_only and hidden(node)):
                 return False
             mine = mine and node not in self._anchor_chain
             names = tokens(f"{node.get('class', '')} {node.get('id', '')}") if mine else ()
@@ -163,7 +188,8 @@ class ProductBlock:
         """The anchor and its ancestors with their depth (the elements are the keys: lxml keeps
         one proxy per element while it is referenced)."""
         anchor = self.anchor
-        assert anchor is not None
+        if anchor is None:  # no anchor: every marker up to the root is another product's
+            return {}
         chain = [anchor, *anchor.iterancestors()]
         return {node: len(chain) - index for index, node in enumerate(chain)}
 
@@ -193,6 +219,10 @@ def visible_text(element: Any) -> str:
             continue
         parts.append(str(text))
     return clean_text(" ".join(parts))
+
+
+def _not_plainly_in_stock(reading: availability.Reading) -> bool:
+    return reading.status not in (availability.IN_STOCK, availability.UNKNOWN) or bool(reading.note)
 
 
 def _only_product_element(page: ParsedPage) -> Any | None:

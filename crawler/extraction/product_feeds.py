@@ -1,9 +1,13 @@
 """Product feeds: Merchant Center XML, CSV/TSV and JSON Lines, read row by row into offers.
 
-The format is sniffed from the first bytes: ``<`` is RSS or Atom XML with Merchant Center's
-``g:`` fields (read with lxml's iterparse, each item cleared once read), ``{`` is JSON Lines, and
-anything else is CSV or TSV with its delimiter (',', ';', tab or '|') sniffed. A feed of any size
-is streamed: only one row is held at a time.
+The file is first made readable (``crawler.extraction.feed_streams``: gzip undone, encoding
+found, lines bounded). The format is sniffed from its first characters: ``<`` is RSS or Atom XML
+with Merchant Center's ``g:`` fields (read with lxml's iterparse, each item cleared once read),
+``{`` is JSON Lines, and anything else is CSV or TSV with its delimiter (',', ';', tab or '|')
+sniffed. A feed of any size is streamed: only one row is held at a time. A row that cannot be
+read (broken JSON, more values than columns, longer than ``ROW_LIMIT``) is given as the reason,
+and the rows around it are read on. A value longer than ``TEXT_LIMIT`` characters is cut, and
+the offer's evidence says which (``"cut": "title: cut at 10000 characters"``).
 
 Field names are Merchant Center's without the prefix (id, title, link, price, sale_price,
 sale_price_effective_date, availability, gtin, mpn, brand); column names are compared without
@@ -15,7 +19,6 @@ the webshop's SKU: it only names the row. Map a column to ``sku`` when it really
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,9 +28,18 @@ from typing import IO, Any
 from lxml import etree
 
 from crawler.extraction.availability import from_schema
+from crawler.extraction.feed_streams import (
+    ROW_LIMIT,
+    SNIFF_BYTES,
+    BoundedLines,
+    Decoding,
+    decompressed,
+    find_decoding,
+    text_stream,
+)
 from crawler.extraction.post_sources import parse_timestamp
 from crawler.extraction.prices import parse_price
-from crawler.items import Offer
+from crawler.items import TEXT_LIMIT, Offer
 
 FIELDS = (
     "id",
@@ -43,7 +55,8 @@ FIELDS = (
     "brand",
     "currency",
 )
-SNIFF_BYTES = 64 * 1024
+UNREADABLE_ROW = "unreadable row"
+TOO_LONG_ROW = f"row longer than {ROW_LIMIT} characters"
 ITEM_TAGS = ("{*}item", "{*}entry")
 
 
@@ -64,30 +77,44 @@ def column_key(name: str) -> str:
     return "_".join(key.replace("-", " ").split())
 
 
-def feed_format(head: bytes) -> str:
+def feed_format(head: str) -> str:
     """``xml``, ``jsonl``, ``json`` (a JSON array, which cannot be streamed) or ``csv``."""
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return {b"<": "xml", b"{": "jsonl", b"[": "json"}.get(start, "csv")
+    start = head.lstrip("\ufeff \t\r\n")[:1]
+    return {"<": "xml", "{": "jsonl", "[": "json"}.get(start, "csv")
 
 
-def read_rows(stream: IO[bytes]) -> Iterator[dict[str, str] | None]:
-    """Each row as {field key: text}; None for a row that could not be read at all."""
+def read_rows(
+    stream: IO[bytes], charset: str | None = None, notes: list[str] | None = None, limit: int = 0
+) -> Iterator[dict[str, str] | str]:
+    """Each row as {field key: text}, or the reason it could not be read. ``charset`` is the
+    feed's HTTP charset; a note on its encoding is added to ``notes``; ``limit`` caps the bytes
+    a compressed feed may decompress to (0: none)."""
+    stream = decompressed(stream, limit)
     head = stream.read(SNIFF_BYTES)
     stream.seek(0)
-    kind = feed_format(head)
+    decoding = find_decoding(head, charset)
+    if decoding.note and notes is not None:
+        notes.append(decoding.note)
+    sample = head.decode(decoding.encoding, errors="replace")
+    kind = feed_format(sample)
     if kind == "xml":
-        yield from _xml_rows(stream)
+        yield from _xml_rows(stream, decoding)
     elif kind == "jsonl":
-        yield from _json_lines(stream)
+        yield from _json_lines(BoundedLines(text_stream(stream, decoding)))
     elif kind == "csv":
-        yield from _csv_rows(stream, head)
+        yield from _csv_rows(BoundedLines(text_stream(stream, decoding)), sample)
     else:
         raise ValueError("a JSON array cannot be streamed: export the feed as JSON Lines")
 
 
-def _xml_rows(stream: IO[bytes]) -> Iterator[dict[str, str] | None]:
+def _xml_rows(stream: IO[bytes], decoding: Decoding) -> Iterator[dict[str, str] | str]:
     for _, element in etree.iterparse(
-        stream, events=("end",), tag=ITEM_TAGS, huge_tree=True, resolve_entities=False
+        stream,
+        events=("end",),
+        tag=ITEM_TAGS,
+        huge_tree=True,
+        resolve_entities=False,
+        encoding=None if decoding.declared else decoding.encoding,
     ):
         row: dict[str, str] = {}
         for child in element:
@@ -101,36 +128,52 @@ def _xml_rows(stream: IO[bytes]) -> Iterator[dict[str, str] | None]:
         yield row
 
 
-def _json_lines(stream: IO[bytes]) -> Iterator[dict[str, str] | None]:
-    for line in io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace"):
+def _json_lines(lines: BoundedLines) -> Iterator[dict[str, str] | str]:
+    for line in lines:
+        if lines.cut:
+            lines.cut = False
+            yield TOO_LONG_ROW
+            continue
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except ValueError:
-            yield None
+            yield UNREADABLE_ROW
             continue
         if not isinstance(record, dict):
-            yield None
+            yield UNREADABLE_ROW
             continue
         yield {column_key(str(k)): _text(v) for k, v in record.items() if v is not None}
 
 
-def _csv_rows(stream: IO[bytes], head: bytes) -> Iterator[dict[str, str] | None]:
-    sample = head.decode("utf-8-sig", errors="replace")
+def _csv_rows(lines: BoundedLines, sample: str) -> Iterator[dict[str, str] | str]:
     first_line = sample.splitlines()[0] if sample else ""
     try:
         delimiter = csv.Sniffer().sniff(sample.rsplit("\n", 1)[0], delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = max(",;\t|", key=first_line.count)
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    reader = csv.reader(text, delimiter=delimiter)
+    # A quoted value may span lines; csv's own limit (128 KiB by default) stops it at ROW_LIMIT.
+    csv.field_size_limit(max(csv.field_size_limit(), ROW_LIMIT))
+    reader = csv.reader(lines, delimiter=delimiter)
     header = [column_key(name) for name in next(reader, [])]
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # the reader starts afresh on the next line
+            lines.cut = False
+            yield TOO_LONG_ROW if "field limit" in str(error) else UNREADABLE_ROW
+            continue
+        if lines.cut:
+            lines.cut = False
+            yield TOO_LONG_ROW
+            continue
         if not any(value.strip() for value in values):
             continue
         if len(values) > len(header):
-            yield None
+            yield UNREADABLE_ROW
             continue
         yield {key: value.strip() for key, value in zip(header, values, strict=False) if key}
 
@@ -154,6 +197,9 @@ def rename(row: dict[str, str], fields: dict[str, str]) -> dict[str, str]:
 def row_offer(row: dict[str, str], number: int, options: FeedOptions) -> Offer | str:
     """The offer a feed row describes, or the reason it was skipped."""
     row = rename(row, options.fields)
+    cut = sorted(key for key, value in row.items() if len(value) > TEXT_LIMIT)
+    for key in cut:
+        row[key] = row[key][:TEXT_LIMIT]
     name = row.get("title") or None
     link = row.get("link") or None
     gtin, mpn, sku = (row.get(key) or None for key in ("gtin", "mpn", "sku"))
@@ -172,6 +218,8 @@ def row_offer(row: dict[str, str], number: int, options: FeedOptions) -> Offer |
         sku=sku,
         item_id=row.get("id") or None,
     )
+    if cut:
+        offer.evidence["cut"] = f"{', '.join(cut)}: cut at {TEXT_LIMIT} characters"
     for key in ("title", "brand", "gtin", "mpn", "sku", "availability", "link"):
         if row.get(key):
             field = "name" if key == "title" else "canonical_url" if key == "link" else key

@@ -14,8 +14,9 @@ from collections.abc import Collection
 from functools import cache
 from typing import Any
 
-from crawler.extraction.page import ParsedPage, clean_text
+from crawler.extraction.page import BLOCK, ParsedPage, clean_text
 from crawler.extraction.price_labels import (
+    BARE_AMOUNT,
     PriceWords,
     another_number,
     bare_label,
@@ -24,7 +25,7 @@ from crawler.extraction.price_labels import (
     price_words,
     single_amount,
 )
-from crawler.extraction.prices import Money, parse_price
+from crawler.extraction.prices import Money, currency_code, parse_price
 
 # How far from the heading a price or stock message may sit, counted in elements that carry a
 # class, id or itemprop (document order); one before the heading counts three times its distance
@@ -239,7 +240,7 @@ def outside_content(element: Any) -> bool:
 def _label_text(element: Any) -> str:
     """Visible text without struck-through parts; cents in a <sup> join their amount ("229⁹⁹")."""
     parts: list[str] = []
-    for text, holder in _visible_texts(element):
+    for text, holder, _ in _visible_texts(element):
         stripped = text.strip()
         cents = holder.tag == "sup" and re.fullmatch(r"\d{2}", stripped)
         if cents and parts and re.search(r"\d$", parts[-1].strip()):
@@ -249,16 +250,16 @@ def _label_text(element: Any) -> str:
     return clean_text(" ".join(parts))
 
 
-def _visible_texts(root: Any) -> list[tuple[str, Any]]:
-    """(text, the element it sits in) under root, leaving out scripts and struck-through text."""
+def _visible_texts(root: Any) -> list[tuple[str, Any, bool]]:
+    """(text, the element it sits in, whether it follows a <br>) under root, leaving out scripts
+    and struck-through text."""
     found = []
     for text in root.xpath(".//text()"):
-        holder = text.getparent()
-        if holder is not None and text.is_tail:
-            holder = holder.getparent()
+        owner = text.getparent()
+        holder = owner.getparent() if owner is not None and text.is_tail else owner
         if holder is None or holder.tag in SKIPPED_TAGS or _struck(holder, root):
             continue
-        found.append((str(text), holder))
+        found.append((str(text), holder, text.is_tail and owner.tag == "br"))
     return found
 
 
@@ -278,21 +279,89 @@ def _labels_in(
 ) -> tuple[list[Money], str]:
     """Distinct prices standing alone as labels ("89 €" and "89,00 €" are one price).
 
-    A price inside a sentence ("free delivery over 50 €") is not a label and does not count.
+    A price inside a sentence ("free delivery over 50 €") is not a label and does not count. In
+    a line with one amount, the line's words and numbers say what kind of price it is
+    ("Toimitus <b>4,90 €</b>", "3 för <b>99</b> kr", "alk. <b>49 €</b>"); in a row of several
+    amounts each stands alone.
     """
-    words = price_words()
     prices: dict[object, Money] = {}
     evidence = ""
-    for text, holder in _visible_texts(container):
-        if holder in elsewhere:
-            continue
-        label = clean_text(text)
-        if not label or len(label) > MAX_LABEL or not bare_label(label) or another_number(label):
-            continue
-        if words.old_price.search(label) or words.not_the_price.search(label):
-            continue
-        money = parse_price(label, currency, locale)
-        if money is not None:
-            prices.setdefault((money.amount.normalize(), money.currency), money)
-            evidence = label[:SNIPPET]
+    for _, line in _lines(container, elsewhere):
+        pieces = _joined(line)
+        priced = [piece for piece in pieces if currency_amounts(piece)]
+        whole = " ".join(pieces) if len(priced) == 1 else None
+        for piece in priced:
+            if not _label(piece) or (whole is not None and not _about_the_price(whole)):
+                continue
+            money = parse_price(piece, currency, locale)
+            if money is not None:
+                prices.setdefault((money.amount.normalize(), money.currency), money)
+                evidence = (whole or piece)[:SNIPPET]
     return list(prices.values()), evidence
+
+
+def _label(text: str) -> bool:
+    """A short label of one amount with its currency and at most two words."""
+    return len(text) <= MAX_LABEL and bare_label(text) and _about_the_price(text)
+
+
+def _about_the_price(text: str) -> bool:
+    """No other number but rates, and no words of an old, unit, shipping or other price."""
+    words = price_words()
+    if another_number(text):
+        return False
+    return not (words.old_price.search(text) or words.not_the_price.search(text))
+
+
+def shown_lines(page: ParsedPage, heading: Any | None) -> list[str]:
+    """The lines of the page's content that show an amount with its currency as a price: not
+    struck through, not in the header, footer, navigation or asides, not about other products
+    (by class, or by a heading after the product's), with no other number but rates and no
+    words of an old, unit, shipping or other price."""
+    body = page.tree.find("body")
+    if body is None:
+        return []
+    elsewhere = other_products_sections(heading) if heading is not None else set()
+    markers = price_words().other_products_markers
+    shown = []
+    for block, line in _lines(body, elsewhere):
+        text = " ".join(_joined(line))
+        if not currency_amounts(text) or not _about_the_price(text) or outside_content(block):
+            continue
+        chain = (block, *block.iterancestors())
+        names = " ".join(f"{node.get('class', '')} {node.get('id', '')}" for node in chain)
+        if not any(token.startswith(markers) for token in tokens(names)):
+            shown.append(text)
+    return shown
+
+
+def _lines(container: Any, elsewhere: Collection[Any]) -> list[tuple[Any, list[str]]]:
+    """The container's visible text as lines, each with its block element: the texts of one
+    block element (p, li, td, div...) up to a <br>, so that an amount and its currency in two
+    inline elements are one line."""
+    lines: list[tuple[Any, list[str]]] = []
+    for text, holder, after_break in _visible_texts(container):
+        if holder in elsewhere or not text.strip():
+            continue
+        block = next(
+            (node for node in (holder, *holder.iterancestors()) if node.tag in BLOCK), container
+        )
+        if not lines or block is not lines[-1][0] or after_break:
+            lines.append((block, []))
+        lines[-1][1].append(clean_text(text))
+    return lines
+
+
+def _joined(line: list[str]) -> list[str]:
+    """The line's texts, an amount split from its currency joined to it ("<b>294</b> 元",
+    "<span>$</span><span>98</span>", "<b>129,90</b> €")."""
+    pieces: list[str] = []
+    for text in line:
+        previous = pieces[-1] if pieces else ""
+        amount_then_sign = BARE_AMOUNT.fullmatch(previous) and currency_code(text)
+        sign_then_amount = currency_code(previous) and BARE_AMOUNT.fullmatch(text)
+        if amount_then_sign or sign_then_amount:
+            pieces[-1] = f"{previous} {text}"
+        else:
+            pieces.append(text)
+    return pieces

@@ -12,6 +12,9 @@ import yaml
 
 from rules import VOCAB_DIR
 
+# Chinese, Japanese and Korean characters: scripts whose words stand without spaces between.
+CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
 
 @cache
 def load_vocabulary(name: str, directory: Path = VOCAB_DIR) -> dict[str, Any]:
@@ -31,5 +34,11 @@ def alternation(words: Iterable[object]) -> str:
 
 def whole_words(words: Iterable[object]) -> re.Pattern[str]:
     """Vocabulary words found as whole words, case-insensitively ("ord. pris", not "pris" in
-    "prisvärd")."""
-    return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)", re.IGNORECASE)
+    "prisvärd"). Words of scripts written without spaces (Chinese, Japanese: "元起", "運費") are
+    found anywhere: nothing marks where their words end."""
+    listed = {str(word) for word in words}
+    unspaced = {word for word in listed if CJK.search(word)}
+    pattern = rf"(?<!\w)(?:{alternation(listed - unspaced)})(?!\w)"
+    if unspaced:
+        pattern += f"|{alternation(unspaced)}"
+    return re.compile(pattern, re.IGNORECASE)

@@ -16,6 +16,7 @@ from crawler.extraction.claims import vocabulary_with
 from crawler.extraction.offers import ExtractionOptions
 from crawler.failures import classify
 from crawler.items import PageVisit
+from crawler.redirects import endpoint
 
 
 class ChannelSpiderBase(scrapy.Spider):
@@ -45,16 +46,15 @@ class ChannelSpiderBase(scrapy.Spider):
             locale=channel.get("locale") or locale,
             selectors=dict(channel.get("selectors") or {}),
         )
-        hosts = {
-            urlsplit(url).hostname
-            for url in [
-                *channel.get("start_urls", []),
-                *channel.get("sitemap_urls", []),
-                *channel.get("feeds", []),
-            ]
-            if urlsplit(url).hostname
-        }
+        seeds = [
+            *channel.get("start_urls", []),
+            *channel.get("sitemap_urls", []),
+            *channel.get("feeds", []),
+        ]
+        hosts = {urlsplit(url).hostname for url in seeds if urlsplit(url).hostname}
         self.allowed_domains = sorted(set(channel.get("allowed_domains") or []) | hosts)
+        # Where the configuration itself points: a redirect may lead there (crawler.redirects).
+        self.seed_endpoints = {endpoint(url) for url in seeds if urlsplit(url).hostname}
 
     def failed(self, failure: Failure) -> Iterator[PageVisit]:
         """Every failed fetch is recorded with its category and reason; none stops the crawl."""

@@ -21,7 +21,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler import settings
 from crawler.extraction import extract_page, require_currency
-from crawler.items import Batch, PageVisit
+from crawler.items import TEXT_CUT, Batch, PageVisit, cut_long_text
 from crawler.rendering import page_meta, use_browser
 from crawler.scope import Scope, owner
 from crawler.spiders.base import ChannelSpiderBase
@@ -169,6 +169,10 @@ class ChannelSpider(ChannelSpiderBase):
         if unpriced:
             # Products shown without a price omnicheck can stand behind: counted, never guessed.
             skipped["no price"] = unpriced
+        items = [*result.offers, *result.claims, *result.attributes, *result.stock]
+        cut = sum(1 for item in items if cut_long_text(item))
+        if cut:
+            skipped[TEXT_CUT] = cut
         visit = PageVisit(
             self.channel_name,
             response.url,
@@ -182,7 +186,7 @@ class ChannelSpider(ChannelSpiderBase):
         )
         # One item per page: Scrapy's per-item work (signals, stats, pipelines) is paid once per
         # page instead of once per offer, claim and attribute.
-        yield Batch([*result.offers, *result.claims, *result.attributes, *result.stock, visit])
+        yield Batch([*items, visit])
         for url in self.links(response, result.links):
             yield self.follow(url)
 

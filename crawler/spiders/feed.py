@@ -1,31 +1,42 @@
 """The spider for product feeds: Merchant Center XML, CSV/TSV or JSON Lines, from a URL or a file.
 
-A feed can hold hundreds of thousands of products, more than Scrapy should hold as one response
-body. So a feed on the web is streamed to a temporary file (robots.txt and the User-Agent as for
-every other request; ``OMNICHECK_FEED_MAXSIZE`` caps its size), a local feed is read where it
-is, and either is parsed row by row: offers flow to the store pipeline in batches, no more
-than three of them in memory at once, so a larger feed does not take more memory.
+A feed is one request through Scrapy's downloader, like a page: robots.txt, the offsite and
+redirect policy (``crawler.redirects``), retries with their waits, AutoThrottle and stats are the
+same for every channel. A feed can hold hundreds of thousands of products, more than Scrapy should
+hold as a response body, so its request asks for the body in a temporary file
+(``crawler.downloads``), under the feed limits ``OMNICHECK_FEED_TIMEOUT``,
+``OMNICHECK_FEED_MAXSIZE`` and ``OMNICHECK_FEED_WARNSIZE`` instead of the page limits, and a local
+feed is read where it is.
+Scrapy's HTTP cache does not keep feeds: it would hold them in memory. Either is parsed row by
+row: offers flow to the store pipeline in batches, no more than three of them in memory at once,
+so a larger feed does not take more memory.
+
+A feed that gives no offers is recorded like a failed page, with a category
+(``crawler.failures``): its download's, or ``unreadable`` / ``too_large`` for its content. A note
+on its encoding is the reason of its record; rows that could not be read, rows with characters
+that did not decode, and offers with a value cut are counted in its ``skipped``.
+
+A channel's ``local_inventory`` files (stock per store, Merchant Center's format) are fetched the
+same way, after its ``stores`` file, and read by ``crawler.extraction.local_inventory``; a stores
+file not read is recorded and the stock is read by store code.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import tempfile
-import urllib.error
-import urllib.request
+import csv
+import zlib
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
-from urllib.request import url2pathname
 
 import scrapy
 from lxml import etree
-from protego import Protego
 from scrapy.http import Response
+from twisted.python.failure import Failure
+from w3lib.encoding import http_content_type_encoding
 
+from crawler.downloads import TO_FILE, body_size, discard_body, open_body
+from crawler.extraction.feed_streams import FeedTooLarge
 from crawler.extraction.local_inventory import (
     InventoryOptions,
     Store,
@@ -33,14 +44,13 @@ from crawler.extraction.local_inventory import (
     read_stores,
 )
 from crawler.extraction.product_feeds import FeedOptions, read_rows, row_offer
-from crawler.items import Batch, Offer, PageVisit
+from crawler.items import TEXT_CUT, Batch, Offer, PageVisit
 from crawler.spiders.base import ChannelSpiderBase, as_url
 
-CHUNK = 1024 * 1024
-
-
-class FeedProblem(Exception):
-    """A feed that cannot be read; recorded as a failed fetch with this reason."""
+UNDECODABLE = "rows with characters that did not decode (shown as �)"
+# What reading a downloaded feed can raise: broken XML, CSV or gzip, a JSON array.
+UNREADABLE = (ValueError, etree.XMLSyntaxError, csv.Error, OSError, EOFError, zlib.error)
+CONTENT_ENCODINGS = (b"", b"identity", b"gzip", b"x-gzip")  # what feed_streams reads
 
 
 class FeedSpider(ChannelSpiderBase):
@@ -53,104 +63,107 @@ class FeedSpider(ChannelSpiderBase):
     custom_settings = {"CONCURRENT_ITEMS": 1}
 
     async def start(self) -> AsyncIterator[Any]:
-        # A data: request only hands each feed to a callback: Scrapy consumes a callback's items
-        # from a queue as the pipelines take them, where items yielded by start() go one per
-        # loop turn.
         for location in self.channel.get("feeds") or []:
-            yield scrapy.Request(
-                "data:,",
-                callback=self.parse_feed,
-                cb_kwargs={"url": as_url(location)},
-                dont_filter=True,
-            )
-        if self.channel.get("local_inventory"):
-            yield scrapy.Request("data:,", callback=self.parse_stock, dont_filter=True)
+            yield self.file_request(as_url(location), self.parse_feed)
+        if self.channel.get("stores"):
+            stores = as_url(self.channel["stores"])
+            yield self.file_request(stores, self.parse_stores, errback=self.stores_failed)
+        elif self.channel.get("local_inventory"):
+            for request in self.stock_requests({}):
+                yield request
 
-    async def parse_stock(self, response: Response) -> AsyncIterator[Any]:
-        """The stores file, then each local-inventory feed's stock per store
-        (``crawler.extraction.local_inventory``). A file that cannot be read is recorded with
-        its reason; the others are read all the same."""
+    def file_request(
+        self, url: str, callback: Any, errback: Any = None, **arguments: Any
+    ) -> scrapy.Request:
+        """A feed's request: its body to a file, under the feed limits; a seed (depth 0)."""
+        settings = self.crawler.settings
+        meta = {
+            TO_FILE: True,
+            "download_timeout": settings.getfloat("OMNICHECK_FEED_TIMEOUT"),
+            "download_maxsize": settings.getint("OMNICHECK_FEED_MAXSIZE"),
+            "download_warnsize": settings.getint("OMNICHECK_FEED_WARNSIZE"),
+            "dont_cache": True,
+            # A file has no host: Scrapy's offsite filter would drop it.
+            "allow_offsite": url.startswith("file:"),
+            # a file the configuration names is a seed, also when another one's callback asks
+            "depth_reset": True,
+        }
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=errback or self.feed_failed,
+            headers={"Accept-Encoding": "gzip"},  # the one compression read as a stream
+            meta=meta,
+            cb_kwargs=arguments,
+        )
+
+    # -- stock per store (``crawler.extraction.local_inventory``) ---------------------------
+
+    def parse_stores(self, response: Response) -> Iterator[Any]:
+        """The stores file, then the local-inventory feeds that name its stores."""
+        url = (response.meta.get("redirect_urls") or [response.url])[0]
         stores: dict[str, Store] = {}
-        files = [(as_url(self.channel["stores"]), True)] if self.channel.get("stores") else []
-        files += [(as_url(location), False) for location in self.channel["local_inventory"]]
-        for url, is_stores in files:
-            try:
-                path, temporary = await self.local_copy(url)
-            except FeedProblem as problem:
-                yield unreadable(self.channel_name, url, str(problem))
-                continue
-            try:
-                if is_stores:
-                    with path.open("rb") as stream:
-                        stores = read_stores(stream)
-                    yield PageVisit(self.channel_name, url, 200, content_type="stores", depth=0)
-                else:
-                    for item in self.read_stock(url, path, stores):
-                        yield item
-            except (ValueError, etree.XMLSyntaxError) as problem:
-                yield unreadable(self.channel_name, url, str(problem))
-            finally:
-                if temporary:
-                    path.unlink(missing_ok=True)
+        try:
+            with open_body(response) as stream:
+                stores = read_stores(stream)
+        except UNREADABLE as problem:
+            yield unreadable(self.channel_name, url, str(problem))
+        else:
+            size = body_size(response)
+            yield PageVisit(self.channel_name, url, response.status, content_type="stores",
+                            size=size, depth=0)  # fmt: skip
+        finally:
+            discard_body(response)
+        yield from self.stock_requests(stores)
 
-    def read_stock(self, url: str, path: Path, stores: dict[str, Store]) -> Iterator[Any]:
+    def stores_failed(self, failure: Failure) -> Iterator[Any]:
+        """A stores file not read: recorded; the stock is read all the same, by store code."""
+        yield from self.feed_failed(failure)
+        yield from self.stock_requests({})
+
+    def stock_requests(self, stores: dict[str, Store]) -> Iterator[scrapy.Request]:
+        for location in self.channel.get("local_inventory") or []:
+            yield self.file_request(as_url(location), self.parse_stock, stores=stores)
+
+    def parse_stock(self, response: Response, stores: dict[str, Store]) -> Iterator[Any]:
         """A local-inventory feed's rows in batches, then its ``PageVisit``."""
+        url = (response.meta.get("redirect_urls") or [response.url])[0]
         options = InventoryOptions(
             self.channel_name, url, self.options.currency, self.options.locale
         )
         size = self.crawler.settings.getint("OMNICHECK_BATCH_SIZE", 500)
-        rows = 0
+        rows, size_read = 0, body_size(response)
         skipped: Counter[str] = Counter()
-        with path.open("rb") as stream:
-            for batch in batches(read_local_inventory(stream, options, stores), size, skipped):
-                rows += len(batch.items)
-                yield batch
-        if not rows:
-            yield unreadable(self.channel_name, url, "no stock rows in the local-inventory feed")
-            return
-        yield PageVisit(
-            self.channel_name,
-            url,
-            200,
-            content_type="local-inventory",
-            size=os.path.getsize(path),
-            skipped=dict(skipped),
-            depth=0,
-        )
-
-    async def parse_feed(self, response: Response, url: str) -> AsyncIterator[Any]:
-        """Every offer of the feed at ``url``, then a record of how reading it went."""
+        problem = None
         try:
-            path, temporary = await self.local_copy(url)
-        except FeedProblem as problem:
-            yield PageVisit(self.channel_name, url, ok=False, reason=str(problem))
-            return
-        try:
-            for item in self.read(url, path):
-                yield item
+            with open_body(response) as stream:
+                found = read_local_inventory(stream, options, stores)
+                for batch in batches(found, size, skipped):
+                    rows += len(batch.items)
+                    yield batch
+        except UNREADABLE as error:
+            problem = f"unreadable local-inventory feed after {rows} rows: {error}"
         finally:
-            if temporary:
-                path.unlink(missing_ok=True)
+            discard_body(response)
+        if problem or not rows:
+            yield unreadable(self.channel_name, url, problem or "no stock rows in the file")
+            return
+        yield PageVisit(self.channel_name, url, response.status, content_type="local-inventory",
+                        size=size_read, skipped=dict(skipped), depth=0)  # fmt: skip
 
-    async def local_copy(self, url: str) -> tuple[Path, bool]:
-        """The feed as a local file, and whether it is a temporary copy to delete after."""
-        if urlsplit(url).scheme == "file":
-            path = Path(url2pathname(urlsplit(url).path))
-            if not path.is_file():
-                raise FeedProblem(f"no such file: {path}")
-            return path, False
-        settings = self.crawler.settings
-        agent = settings.get("USER_AGENT")
-        timeout = settings.getfloat("DOWNLOAD_TIMEOUT", 30)
-        if settings.getbool("ROBOTSTXT_OBEY") and not await asyncio.to_thread(
-            allowed_by_robots, url, agent, timeout
-        ):
-            raise FeedProblem("ignored: forbidden by robots.txt")
-        limit = settings.getint("OMNICHECK_FEED_MAXSIZE")
-        return await asyncio.to_thread(download, url, agent, timeout, limit), True
+    def parse_feed(self, response: Response) -> Iterator[Batch | PageVisit]:
+        try:
+            yield from self.read(response)
+        finally:
+            discard_body(response)
 
-    def read(self, url: str, path: Path) -> Iterator[Batch | PageVisit]:
+    def feed_failed(self, failure: Failure) -> Iterator[PageVisit]:
+        discard_body(getattr(failure.value, "response", None))
+        yield from self.failed(failure)
+
+    def read(self, response: Response) -> Iterator[Batch | PageVisit]:
         """The feed's offers in batches of ``OMNICHECK_BATCH_SIZE``, then its ``PageVisit``."""
+        url = (response.meta.get("redirect_urls") or [response.url])[0]  # as configured
         options = FeedOptions(
             channel=self.channel_name,
             url=url,
@@ -162,33 +175,54 @@ class FeedSpider(ChannelSpiderBase):
         batch: list[Offer] = []
         offers = 0
         skipped: Counter[str] = Counter()
-        problem = None
-        with path.open("rb") as stream:
+        notes: list[str] = []
+        category = problem = None
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        encoding = (response.headers.get("Content-Encoding") or b"").strip().lower()
+        with open_body(response) as stream:
+            rows = read_rows(
+                stream,
+                http_content_type_encoding(content_type),
+                notes,
+                response.meta.get("download_maxsize", 0),
+            )
             try:
-                for number, row in enumerate(read_rows(stream), 1):
-                    result = "unreadable row" if row is None else row_offer(row, number, options)
+                if encoding not in CONTENT_ENCODINGS:
+                    raise ValueError(f"Content-Encoding {encoding.decode('latin-1')} not supported")
+                for number, row in enumerate(rows, 1):
+                    result = row if isinstance(row, str) else row_offer(row, number, options)
                     if isinstance(result, str):
                         skipped[result] += 1
                         continue
+                    if any("\ufffd" in value for value in row.values()):  # type: ignore[union-attr]
+                        skipped[UNDECODABLE] += 1
+                    if "cut" in result.evidence:
+                        skipped[TEXT_CUT] += 1
                     offers += 1
                     batch.append(result)
                     if len(batch) >= size:
                         yield Batch(batch)
                         batch = []
-            except (ValueError, etree.XMLSyntaxError) as error:
-                problem = f"unreadable feed after {offers} offers: {error}"[:200]
+            except FeedTooLarge as error:
+                category, problem = "too_large", f"feed {error}"
+            except UNREADABLE as error:
+                category, problem = "unreadable", f"unreadable feed after {offers} offers: {error}"
         if batch:
             yield Batch(batch)
+        if problem is None and not offers:
+            category, problem = "unreadable", "no products in feed"
         yield PageVisit(
             self.channel_name,
             url,
-            200,
-            ok=problem is None and offers > 0,
-            reason=problem or (None if offers else "no products in feed"),
+            response.status,
+            ok=problem is None,
+            reason="; ".join(filter(None, [problem, *notes]))[:200] or None,
+            category=category,
             content_type="feed",
-            size=os.path.getsize(path),
+            size=body_size(response),
             offers=offers,
             skipped=dict(skipped),
+            depth=0,
         )
 
 
@@ -211,42 +245,3 @@ def batches(results: Iterable[Any], size: int, skipped: Counter[str]) -> Iterato
 def unreadable(channel: str, url: str, reason: str) -> PageVisit:
     """A configured file that gave nothing: a failed seed, with the reason a person reads."""
     return PageVisit(channel, url, ok=False, reason=reason[:200], category="unreadable", depth=0)
-
-
-def download(url: str, agent: str, timeout: float, limit: int) -> Path:
-    """Stream ``url`` into a temporary file, at most ``limit`` bytes; the file's path."""
-    request = urllib.request.Request(url, headers={"User-Agent": agent})
-    handle, name = tempfile.mkstemp(prefix="omnicheck-feed-")
-    path = Path(name)
-    try:
-        with (
-            os.fdopen(handle, "wb") as target,
-            urllib.request.urlopen(request, timeout=timeout) as response,
-        ):
-            copied = 0
-            while chunk := response.read(CHUNK):
-                copied += len(chunk)
-                if limit and copied > limit:
-                    raise FeedProblem(f"feed larger than OMNICHECK_FEED_MAXSIZE ({limit} bytes)")
-                target.write(chunk)
-    except urllib.error.HTTPError as error:
-        path.unlink(missing_ok=True)
-        raise FeedProblem(f"HTTP {error.code}") from None
-    except (OSError, urllib.error.URLError) as error:
-        path.unlink(missing_ok=True)
-        raise FeedProblem(f"{type(error).__name__}: {error}"[:200]) from None
-    except FeedProblem:
-        path.unlink(missing_ok=True)
-        raise
-    return path
-
-
-def allowed_by_robots(url: str, agent: str, timeout: float) -> bool:
-    """What the site's robots.txt says about ``url``; no robots.txt allows everything."""
-    request = urllib.request.Request(urljoin(url, "/robots.txt"), headers={"User-Agent": agent})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            rules = response.read(512 * 1024).decode("utf-8", errors="replace")
-    except (OSError, urllib.error.URLError):
-        return True
-    return Protego.parse(rules).can_fetch(url, agent)

@@ -19,7 +19,7 @@ from crawler.extraction.campaigns import campaign_window
 from crawler.extraction.claims import extract_claims
 from crawler.extraction.page import TextBlock
 from crawler.extraction.post_sources import PostSource, RawPost, read_source
-from crawler.items import PageVisit, Post
+from crawler.items import TEXT_CUT, PageVisit, Post, cut_long_text
 from crawler.spiders.base import ChannelSpiderBase, as_url, file_meta, missing_file
 
 DEFAULT_RECENCY_DAYS = 14
@@ -49,7 +49,10 @@ class SocialSpider(ChannelSpiderBase):
         """The source's posts and the services they promise, then the record of reading it."""
         claims = 0
         for raw in source.posts:
-            yield self.post(raw)
+            post = self.post(raw)
+            if cut_long_text(post):
+                source.skipped[TEXT_CUT] += 1
+            yield post
             blocks = [TextBlock(line, "main") for line in raw.text.split("\n")]
             for claim in extract_claims(
                 blocks,
@@ -60,6 +63,8 @@ class SocialSpider(ChannelSpiderBase):
                 locale=self.options.locale,
             ):
                 claims += 1
+                if cut_long_text(claim):
+                    source.skipped[TEXT_CUT] += 1
                 yield claim
         yield PageVisit(
             self.channel_name,
