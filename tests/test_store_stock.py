@@ -182,7 +182,7 @@ def test_schema_offers_at_stores_are_the_stores_stock_not_the_online_status() ->
             {**PRODUCT["offers"], "availability": "https://schema.org/OutOfStock"},
             store_offer(HELSINKI, "InStock", 3),
             store_offer({"@type": "Store", "name": "Retkiaitta Tampere"}, "InStock", 0),
-            store_offer("Retkiaitta Oulu", "OnlineOnly"),
+            store_offer({"@type": "SportingGoodsStore", "name": "Retkiaitta Oulu"}, "OnlineOnly"),
         ],
     )
     result = extract_page(page("<h1>Retkikeitin Kompakti</h1>", product), "https://s.example/p")
@@ -205,12 +205,25 @@ def test_only_store_offers_leave_the_online_status_unknown_and_give_the_price() 
 
 
 def test_availableatorfrom_on_the_product_applies_its_one_offer() -> None:
-    product = dict(PRODUCT, availableAtOrFrom=[HELSINKI, {"@type": "Place", "name": "Tampere"}])
+    product = dict(
+        PRODUCT,
+        availableAtOrFrom=[HELSINKI, {"@type": "Place", "name": "Tampere", "branchCode": "TRE"}],
+    )
     result = extract_page(page("<h1>Retkikeitin Kompakti</h1>", product), "https://s.example/p")
-    assert [(s.store, s.status) for s in result.stock] == [
-        ("HKI", "in_stock"),
-        ("Tampere", "in_stock"),
+    assert [(s.store, s.status) for s in result.stock] == [("HKI", "in_stock"), ("TRE", "in_stock")]
+
+
+def test_a_place_that_is_no_store_is_where_an_item_ships_from() -> None:
+    # a marketplace's microdata: <span itemprop="availableAtOrFrom">dudley, United Kingdom</span>
+    offers = [
+        {**PRODUCT["offers"], "availableAtOrFrom": "dudley, United Kingdom"},
+        {**PRODUCT["offers"], "availableAtOrFrom": {"@type": "Place", "name": "Tampere"}},
     ]
+    result = extract_page(
+        page("<h1>Retkikeitin Kompakti</h1>", dict(PRODUCT, offers=offers)), "https://s.example/p"
+    )
+    assert result.offers[0].availability == "in_stock"
+    assert result.stock == []
 
 
 # what a page says, and what it tells of the stores

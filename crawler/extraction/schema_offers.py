@@ -11,7 +11,14 @@ from crawler.extraction import availability
 from crawler.extraction.options import ExtractionOptions
 from crawler.extraction.page import ParsedPage
 from crawler.extraction.prices import Money, parse_price, plausible, to_decimal
-from crawler.extraction.structured import as_list, first_text, offers_of, type_names, variants_of
+from crawler.extraction.structured import (
+    as_list,
+    first_text,
+    offers_of,
+    store_places,
+    type_names,
+    variants_of,
+)
 from crawler.items import Offer
 
 REGULAR_PRICE_TYPES = {"strikethroughprice", "listprice", "msrp", "srp", "regularprice"}
@@ -30,10 +37,10 @@ def from_product(
     variants = variants_of(node)
     for variant in variants:
         own_offers.extend(offers_of(variant))
-    # An offer made at a store (``availableAtOrFrom``) says nothing about buying online: its
-    # stock is the store's (``crawler.extraction.store_stock``), and its price counts only when
-    # the product has no other offer.
-    online = [item for item in own_offers if not item.get("availableAtOrFrom")]
+    # An offer made at a store (``availableAtOrFrom`` a Store) says nothing about buying online:
+    # its stock is the store's (``crawler.extraction.store_stock``), and its price counts only
+    # when the product has no other offer.
+    online = [item for item in own_offers if not store_places(item)]
     own_offers = online or own_offers
     prices: list[tuple[Money, dict[str, Any]]] = []
     statuses: list[str] = []

@@ -2,8 +2,9 @@
 
 Two sources, the one the page commits to first:
 
-1. schema.org: an Offer with ``availableAtOrFrom`` (a Place or Store with its ``name``,
-   ``branchCode`` and address) is that store's stock. Its ``availability`` says whether the
+1. schema.org: an Offer ``availableAtOrFrom`` a store (a ``Store`` or ``LocalBusiness``, or a
+   place with a ``branchCode``; its ``name`` and address) is that store's stock; a place in
+   words (where a marketplace's item ships from) is no store. Its ``availability`` says whether the
    shelf has it (``InStock``, ``InStoreOnly``, ``LimitedAvailability``), has none
    (``OutOfStock``, ``SoldOut``) or the store does not sell it (``OnlineOnly``,
    ``Discontinued``); ``inventoryLevel`` is the count. ``availableAtOrFrom`` on the product
@@ -32,7 +33,7 @@ from crawler.extraction.options import ExtractionOptions
 from crawler.extraction.page import ParsedPage, clean_text
 from crawler.extraction.prices import to_decimal
 from crawler.extraction.product_block import INVISIBLE_TAGS, hidden, visible_text
-from crawler.extraction.structured import as_list, first_text, offers_of, product_nodes
+from crawler.extraction.structured import first_text, offers_of, product_nodes, store_places
 from crawler.extraction.vocabulary import alternation, load_vocabulary, whole_words
 from crawler.items import Offer, StoreStock
 
@@ -206,16 +207,16 @@ def _declared(
     if main.name and name and name != main.name:
         return  # another product's node (a bundle's part, an accessory)
     own = offers_of(node)
-    placed = [(item, item.get("availableAtOrFrom")) for item in own]
-    if node.get("availableAtOrFrom") and len(own) == 1:
-        placed.append((own[0], node["availableAtOrFrom"]))
+    placed = [(item, store_places(item)) for item in own]
+    if len(own) == 1:
+        placed.append((own[0], store_places(node)))
     for item, places in placed:
         value = first_text(item.get("availability")) or ""
         status = SCHEMA_STATUS.get(value.rstrip("/").rsplit("/", 1)[-1].lower(), "unknown")
         quantity = _level(item.get("inventoryLevel"))
         if quantity == 0 and status == "in_stock":
             status = "out_of_stock"
-        for place in as_list(places):
+        for place in places:
             store, store_name, city = _place(place)
             if not store:
                 continue
@@ -230,12 +231,8 @@ def _declared(
             yield stock
 
 
-def _place(place: Any) -> tuple[str | None, str | None, str | None]:
-    """(code or name, name, city) of a schema.org Place or Store, or of a place's name."""
-    if isinstance(place, str):
-        return place.strip() or None, place.strip() or None, None
-    if not isinstance(place, dict):
-        return None, None, None
+def _place(place: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(code or name, name, city) of a schema.org Store."""
     name = first_text(place.get("name"))
     code = first_text(place.get("branchCode")) or first_text(place.get("identifier"))
     address = place.get("address")
