@@ -6,12 +6,18 @@ then runs in separate subprocesses, with the same Scrapy settings:
   bare       a spider that only follows links (and the sitemap), storing nothing
   omnicheck  ``checker.crawl``: the same pages, extracted and stored in SQLite
 
-and prints pages/s of both, their ratio, each child's peak memory (VmHWM), and
-the median time ``extract_page`` takes per page on the same pages. ``--memory-check`` crawls a
-ten times larger shop with omnicheck as well and prints the ratio of peak memory.
+and prints pages/s of both, their ratio, each child's peak memory (VmHWM), the pages one
+fetched and the other did not (none, when omnicheck reads the whole site as plain Scrapy does;
+robots.txt itself aside), and the median time ``extract_page`` takes per page on the same pages.
+``--memory-check`` crawls a ten times larger shop with omnicheck as well and prints the ratio
+of peak memory.
 
     python -m benchmarks.crawl --products 2000 --repeat 3
     python -m benchmarks.crawl --products 1000 --memory-check
+    python -m benchmarks.crawl --products 1500 --repeat 3 --no-sitemap --per-page 4
+
+``--no-sitemap`` makes both crawls find every page by following links (``--per-page`` sets the
+listing size: 4 gives categories of 25 listing pages, deeper than the old default depth limit).
 
 pages/s is counted from the first response to the last (an extension in both crawls), so the
 start-up both pay once (imports, reactor) is not mistaken for crawl speed; the seconds printed
@@ -59,6 +65,10 @@ def main() -> None:
     )
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--memory-check", action="store_true", help="also crawl 10x the shop")
+    parser.add_argument(
+        "--no-sitemap", action="store_true", help="find pages by links only (no sitemap)"
+    )
+    parser.add_argument("--per-page", type=int, help="products per listing page (default 24)")
     parser.add_argument("--child", choices=["bare", "omnicheck"], help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     parser.add_argument("--settings", help=argparse.SUPPRESS)
@@ -68,9 +78,14 @@ def main() -> None:
         print(json.dumps({**result, "rss_mb": peak_memory_mb()}))
         return
     settings = {**SETTINGS, **dict(item.split("=", 1) for item in args.set)}
-    print(f"shop: {args.products} products; settings: {settings}; latency {args.latency}s")
+    settings["BENCHMARK_SITEMAP"] = not args.no_sitemap
+    shape = {"per_page": args.per_page} if args.per_page else {}
+    print(
+        f"shop: {args.products} products {shape or ''}; settings: {settings};"
+        f" latency {args.latency}s"
+    )
     rounds = []
-    with serve_shop(args.products, args.latency) as base:
+    with serve_shop(args.products, args.latency, **shape) as base:
         for number in range(args.repeat):
             order = ["bare", "omnicheck"] if number % 2 == 0 else ["omnicheck", "bare"]
             result = {kind: run_child(kind, base, settings) for kind in order}
@@ -82,6 +97,7 @@ def main() -> None:
                 f" {describe(result['omnicheck'])} | ratio {ratio:.2f} (CPU {cpu_ratio:.2f})",
                 flush=True,
             )
+            print(f"  {difference(result['bare']['urls'], result['omnicheck']['urls'], base)}")
         extraction = extraction_times(base, args.products)
     for key, label in (("ratio", "pages/s"), ("cpu_ratio", "pages per CPU second")):
         ratios = [r[key] for r in rounds]
@@ -102,6 +118,18 @@ def main() -> None:
             f" {large['pages']} pages {large['rss_mb']:.0f} MB,"
             f" ratio {large['rss_mb'] / small['rss_mb']:.2f}"
         )
+
+
+def difference(bare: set[str], omnicheck: set[str], base: str) -> str:
+    """The pages one crawl fetched and the other did not, a few of each by path."""
+    if bare == omnicheck:
+        return f"same page set: {len(bare)} pages"
+    text = f"page sets differ: {len(bare)} bare, {len(omnicheck)} omnicheck"
+    for label, pages in (("only bare", bare - omnicheck), ("only omnicheck", omnicheck - bare)):
+        if pages:
+            paths = ", ".join(sorted(url.removeprefix(base) for url in pages)[:5])
+            text += f"; {label} {len(pages)}: {paths}{' ...' if len(pages) > 5 else ''}"
+    return text
 
 
 def describe(result: dict[str, Any]) -> str:
@@ -155,10 +183,13 @@ def run_child(
     figures it prints, with its pages/s and CPU per page from the first response to the last."""
     handle, clock = tempfile.mkstemp(suffix=".json")
     os.close(handle)
+    handle, urls = tempfile.mkstemp(suffix=".txt")
+    os.close(handle)
     settings = {
         **settings,
         "EXTENSIONS": {"benchmarks.crawl.ResponseClock": 0},
         "BENCHMARK_CLOCK": clock,
+        "BENCHMARK_URLS": urls,
     }
     command = [sys.executable, "-m", module, "--child", kind, "--base", base]
     command += ["--settings", json.dumps(settings)]
@@ -172,6 +203,8 @@ def run_child(
     result = json.loads(output.decode().strip().splitlines()[-1])
     first, last, first_cpu, last_cpu, responses = json.loads(Path(clock).read_text())
     os.unlink(clock)
+    result["urls"] = set(Path(urls).read_text().split())
+    os.unlink(urls)
     result["rate"] = (responses - 1) / (last - first)
     result["cpu_ms"] = (last_cpu - first_cpu) / (responses - 1) * 1000
     return result
@@ -188,15 +221,20 @@ def crawl_bare(base: str, settings: dict[str, Any]) -> dict[str, Any]:
         name = "bare"
         allowed_domains = ["127.0.0.1"]
 
+        fetched: list[str] = []
+
         async def start(self) -> AsyncIterator[Any]:
-            yield scrapy.Request(f"{base}/sitemap.xml", callback=self.parse_sitemap)
+            if settings["BENCHMARK_SITEMAP"]:
+                yield scrapy.Request(f"{base}/sitemap.xml", callback=self.parse_sitemap)
             yield scrapy.Request(f"{base}/")
 
         def parse_sitemap(self, response: Response) -> Iterator[Any]:
+            self.fetched.append(response.url)
             for entry in Sitemap(response.body):
                 yield scrapy.Request(entry["loc"])
 
         def parse(self, response: Response) -> Iterator[Any]:
+            self.fetched.append(response.url)
             for href in response.xpath("//a/@href").getall():
                 yield response.follow(href)
 
@@ -212,14 +250,14 @@ def crawl_bare(base: str, settings: dict[str, Any]) -> dict[str, Any]:
     process.start()
     seconds = time.perf_counter() - started
     assert crawler.stats is not None
+    Path(settings["BENCHMARK_URLS"]).write_text("\n".join(BareSpider.fetched))
     return {"pages": crawler.stats.get_value("response_received_count", 0), "seconds": seconds}
 
 
 def crawl_omnicheck(base: str, settings: dict[str, Any]) -> dict[str, Any]:
-    channel = (
-        f"  - name: webshop\n    kind: webshop\n    start_urls: ['{base}/']\n"
-        f"    sitemap_urls: ['{base}/sitemap.xml']\n"
-    )
+    channel = f"  - name: webshop\n    kind: webshop\n    start_urls: ['{base}/']\n"
+    if settings["BENCHMARK_SITEMAP"]:
+        channel += f"    sitemap_urls: ['{base}/sitemap.xml']\n"
     return crawl_channel(channel, settings)
 
 
@@ -240,6 +278,9 @@ def crawl_channel(channel: str, settings: dict[str, Any]) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     pages = store.db.execute("SELECT COUNT(*) FROM pages WHERE run_id = ?", [run_id]).fetchone()
     offers = store.db.execute("SELECT COUNT(*) FROM offers WHERE run_id = ?", [run_id]).fetchone()
+    if settings.get("BENCHMARK_URLS"):
+        fetched = store.db.execute("SELECT url FROM pages WHERE run_id = ? AND ok", [run_id])
+        Path(settings["BENCHMARK_URLS"]).write_text("\n".join(url for (url,) in fetched))
     return {"pages": pages[0], "offers": offers[0], "seconds": seconds}
 
 

@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 PER_PAGE = 24
 STATE_ENTRIES = 400  # about 40 KB of inline JSON per product page, as front-end shops carry
@@ -57,10 +58,25 @@ FOOTER = (
 )
 
 
-def generate_shop(products: int, seed: int = 1) -> dict[str, bytes]:
-    """Every page of a shop of ``products`` products, keyed by path."""
+def generate_shop(
+    products: int,
+    seed: int = 1,
+    *,
+    categories: int | None = None,
+    per_page: int = PER_PAGE,
+    related: int = 6,
+    app_state: bool = True,
+) -> dict[str, bytes]:
+    """Every page of a shop of ``products`` products, keyed by path.
+
+    ``categories`` (default one per hundred products, at least 4) and ``per_page`` shape the
+    listings: a listing page links to the first, the last and the two pages either side of it,
+    so page 20 of 40 is ten clicks from the first. ``related`` products are linked from each
+    product page (0: products are reached only through the listings); without ``app_state``
+    the pages leave out the inline front-end state that makes them weigh 45 KB.
+    """
     rng = random.Random(seed)
-    categories = max(4, products // 100)
+    categories = categories or max(4, products // 100)
     pages: dict[str, bytes] = {}
     menu = "".join(
         f'<li><a href="/kategoria/{c}/">Kategoria {c}</a></li>' for c in range(categories)
@@ -75,12 +91,14 @@ def generate_shop(products: int, seed: int = 1) -> dict[str, bytes]:
         members[product % categories].append(product)
     for product in range(products):
         category = product % categories
-        related = rng.sample(members[category], min(6, len(members[category])))
-        pages[f"/tuote/{product}.html"] = _product_page(product, category, related, header, rng)
+        others = rng.sample(members[category], min(related, len(members[category])))
+        pages[f"/tuote/{product}.html"] = _product_page(
+            product, category, others, header, rng, app_state
+        )
     for category, listed in members.items():
-        count = max(1, -(-len(listed) // PER_PAGE))
+        count = max(1, -(-len(listed) // per_page))
         for number in range(1, count + 1):
-            chunk = listed[(number - 1) * PER_PAGE : number * PER_PAGE]
+            chunk = listed[(number - 1) * per_page : number * per_page]
             path = _listing_path(category, number)
             pages[path] = _listing_page(category, number, count, chunk, header)
     pages["/"] = _html("Retkiaitta", header, "<main><h1>Tervetuloa</h1></main>")
@@ -108,7 +126,12 @@ def _name(product: int) -> str:
 
 
 def _product_page(
-    product: int, category: int, related: list[int], header: str, rng: random.Random
+    product: int,
+    category: int,
+    related: list[int],
+    header: str,
+    rng: random.Random,
+    app_state: bool = True,
 ) -> bytes:
     price = Decimal(rng.randrange(990, 49990)) / 100
     old = price + Decimal(rng.randrange(500, 5000)) / 100 if rng.random() < 0.3 else None
@@ -145,7 +168,9 @@ def _product_page(
         f'<img src="/kuvat/{product}.jpg" alt=""><section class="description">{paragraphs}'
         f"</section><h2>Katso myös</h2><ul>{related_html}</ul></main>"
     )
-    head = f'<script type="application/ld+json">{json.dumps(data)}</script>' + _app_state(rng)
+    head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    if app_state:
+        head += _app_state(rng)
     return _html(_name(product), header, main, head)
 
 
@@ -184,16 +209,19 @@ def _sitemap(paths: list[str]) -> bytes:
     ).encode()
 
 
-def serve_forever(products: int, port_file: str, latency: float = 0.0) -> None:
+def serve_forever(
+    products: int, port_file: str, latency: float = 0.0, shape: dict[str, Any] | None = None
+) -> None:
     """Serve a shop of ``products`` on a free 127.0.0.1 port (written to ``port_file``) until
     killed. The pages are generated here, in the server's process, so that the processes that
     crawl them (and measure their memory) do not hold them.
 
     ``{base}`` in a page becomes the server's own address. ``latency`` seconds are waited before
-    each answer, like a real shop's time to first byte.
+    each answer, like a real shop's time to first byte. ``shape`` holds ``generate_shop``'s
+    keyword arguments.
     """
 
-    pages = generate_shop(products)
+    pages = generate_shop(products, **(shape or {}))
 
     async def main() -> None:
         server = await asyncio.start_server(handle, "127.0.0.1", 0)
@@ -240,12 +268,13 @@ def serve_forever(products: int, port_file: str, latency: float = 0.0) -> None:
 
 
 @contextlib.contextmanager
-def serve_shop(products: int, latency: float = 0.0) -> Iterator[str]:
-    """A generated shop served from its own process while the ``with`` lasts; yields its URL."""
+def serve_shop(products: int, latency: float = 0.0, **shape: Any) -> Iterator[str]:
+    """A generated shop served from its own process while the ``with`` lasts; yields its URL.
+    ``shape``: ``generate_shop``'s keyword arguments."""
     with tempfile.TemporaryDirectory(prefix="omnicheck-shop-") as folder:
         port_file = os.path.join(folder, "port")
         process = multiprocessing.get_context("spawn").Process(
-            target=serve_forever, args=(products, port_file, latency), daemon=True
+            target=serve_forever, args=(products, port_file, latency, shape), daemon=True
         )
         process.start()
         try:

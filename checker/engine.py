@@ -77,7 +77,8 @@ def check_run(
     channels = store.channels(run_id)
     products = link_run(store, run_id, threshold, overrides)
     social = {c["channel"] for c in channels if c["kind"] in POST_KINDS}
-    mentions = read_mentions(products, store.posts(run_id), run_day(run), social)
+    posts = store.posts(run_id)
+    mentions = read_mentions(products, posts, run_day(run), social)
     attach_mentions(mentions)
     view = RunView(
         run=run,
@@ -87,6 +88,7 @@ def check_run(
         attributes=store.attributes(run_id),
         labels={service.id: service.label for service in vocabulary_with(services).services},
         mentions=mentions,
+        posts=posts,
         stock=join_stock(
             store.store_stock(run_id), store.stock_stores(run_id), store.offer_products(run_id)
         ),

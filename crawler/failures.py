@@ -3,13 +3,20 @@
 Categories are what the completeness of a channel is judged on. Most are failures (the page
 exists but could not be read, so its absence from the results proves nothing). A few are not:
 pages robots.txt forbids, links to other sites and pages the server says do not exist (404/410)
-are recorded but do not make a channel's crawl incomplete.
+are recorded but do not make a channel's crawl incomplete. Pages a crawl limit kept from being
+asked for (``LIMITS``, see ``crawler.limits``) count as not fetched, like failures.
 
 omnicheck's own components say why they refused or cut a fetch with ``Refused`` (a category and
-a reason) and ``Interrupted``; Scrapy's exceptions are sorted by their type.
+a reason) and ``Interrupted``; Scrapy's exceptions are sorted by their type. A reason names the
+cause without the URL ("connection refused", "TLS error: wrong version number"), so that pages
+failing alike can be counted under one line.
 """
 
 from __future__ import annotations
+
+import re
+import ssl
+from typing import TYPE_CHECKING
 
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -22,12 +29,18 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as twisted_errors
 from twisted.python.failure import Failure
-from twisted.web.client import ResponseFailed
+from twisted.web.client import ResponseFailed, ResponseNeverReceived
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # Recorded but not failures: the crawl did right not to read these pages, or there is nothing
 # to read. A seed (start URL, sitemap or feed of the configuration) that gives nothing is always
 # a failure, whatever its category.
 NOT_FAILURES = ("robots", "offsite", "other_channel", "not_found")
+# Planned pages a crawl limit dropped before asking for them: not fetched, and a depth limit
+# hides whatever lies beyond them too.
+LIMITS = ("depth_limit", "url_too_long")
 
 
 class Refused(IgnoreRequest):
@@ -57,10 +70,13 @@ CATEGORIES = {
     "unsafe_redirect": "redirects to a link-local, private or loopback address (never requested)",
     "interrupted": "cut short because the crawl was stopped",
     "truncated": "connection closed before the whole body arrived",
-    "connection": "DNS or connection error",
+    "connection": "DNS, connection or TLS error",
     "unreadable": "fetched, but its content could not be read",
+    "depth_limit": "deeper than DEPTH_LIMIT: not asked for",
+    "url_too_long": "URL longer than URLLENGTH_LIMIT: not asked for",
     "other": "any other error",
 }
+TIMEOUT = re.compile(r"took longer than ([\d.]+) seconds")
 
 
 def classify_status(status: int) -> str:
@@ -101,26 +117,71 @@ def classify(failure: Failure) -> tuple[str, str, int | None]:
             return "redirect_loop", message[:200], None
         return "other", f"ignored: {message}"[:200], None
     if failure.check(DownloadTimeoutError, twisted_errors.TimeoutError):
+        seconds = TIMEOUT.search(message)
+        if seconds:
+            return "timeout", f"no complete answer within {seconds.group(1)} s", None
         return "timeout", message[:200], None
     if failure.check(DownloadCancelledError) or "max size" in message:
         return "too_large", (message or _cut_off(failure))[:200], None
-    if failure.check(
-        ResponseDataLossError,
-        twisted_errors.ConnectionLost,
-        twisted_errors.ConnectionDone,
-        ResponseFailed,
-    ):
-        return "truncated", f"{failure.type.__name__}: {message}"[:200], None
-    if failure.check(
-        CannotResolveHostError,
-        DownloadConnectionRefusedError,
-        twisted_errors.DNSLookupError,
-        twisted_errors.ConnectError,
-    ):
-        return "connection", f"{failure.type.__name__}: {message}"[:200], None
     if failure.type.__module__.startswith("playwright"):
         return _browser_failure(failure.type.__name__, message)
-    return "other", f"{failure.type.__name__}: {message}"[:200], None
+    return _network_failure(failure.value, message)
+
+
+def _network_failure(error: BaseException, message: str) -> tuple[str, str, int | None]:
+    """A failure below HTTP: Scrapy wraps Twisted's errors, which wrap the causes (a TLS error,
+    a connection lost before the first byte or in the middle of the body)."""
+    causes = list(_causes(error))
+    tls = next((cause for cause in causes if _is_tls_error(cause)), None)
+    if tls is not None:
+        return "connection", f"TLS error: {_tls_detail(tls)}"[:200], None
+    lost = any(
+        isinstance(c, twisted_errors.ConnectionLost | twisted_errors.ConnectionDone) for c in causes
+    )
+    if lost and any(isinstance(c, ResponseNeverReceived) for c in causes):
+        return "connection", "connection closed before any answer", None
+    if lost or any(isinstance(c, ResponseDataLossError | ResponseFailed) for c in causes):
+        return "truncated", "connection closed before the whole body arrived", None
+    if any(isinstance(c, CannotResolveHostError | twisted_errors.DNSLookupError) for c in causes):
+        host = message.rstrip(".").rsplit(": ", 1)[-1]
+        return "connection", f"DNS lookup failed for {host}"[:200], None
+    if any(
+        isinstance(c, DownloadConnectionRefusedError | twisted_errors.ConnectionRefusedError)
+        for c in causes
+    ):
+        return "connection", "connection refused", None
+    if any(isinstance(c, twisted_errors.ConnectError) for c in causes):
+        return "connection", f"cannot connect: {message}"[:200], None
+    return "other", f"{type(error).__name__}: {message}"[:200], None
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error, what it was raised from, and the failures a Twisted wrapper lists."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        if current.__cause__ is not None:
+            pending.append(current.__cause__)
+        for reason in getattr(current, "reasons", None) or []:
+            if isinstance(reason, Failure) and isinstance(reason.value, BaseException):
+                pending.append(reason.value)
+
+
+def _is_tls_error(error: BaseException) -> bool:
+    return isinstance(error, ssl.SSLError) or type(error).__module__.startswith("OpenSSL")
+
+
+def _tls_detail(error: BaseException) -> str:
+    """OpenSSL's own words: ``[('SSL routines', '', 'wrong version number')]`` → the last part."""
+    arguments = error.args[0] if error.args else ""
+    if isinstance(arguments, list) and arguments and isinstance(arguments[-1], tuple):
+        return str(arguments[-1][-1]) or str(error)
+    return str(error) or type(error).__name__
 
 
 def _cut_off(failure: Failure) -> str:

@@ -1,4 +1,4 @@
-"""Scrapy settings for omnicheck's crawl: polite by default, bounded in size and depth.
+"""Scrapy settings for omnicheck's crawl: polite by default, bounded in page size, not in depth.
 
 ``omnicheck crawl -s NAME=VALUE`` and a config's ``crawl:`` key override these, as
 ``scrapy crawl -s`` does. ``scrapy list`` / ``scrapy crawl`` from the repository root use them too.
@@ -30,7 +30,6 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 OMNICHECK_FEED_TIMEOUT = 600.0
 OMNICHECK_FEED_MAXSIZE = 2 * 1024 * 1024 * 1024
 OMNICHECK_FEED_WARNSIZE = 512 * 1024 * 1024
-DEPTH_LIMIT = 8
 REDIRECT_MAX_TIMES = 5
 DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is a failure, not a shorter page
 RETRY_ENABLED = True
@@ -62,6 +61,15 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.downloads.CompressionMiddleware": 590,
     # Above RedirectMiddleware (600), so it judges a 3xx answer before the redirect is followed.
     "crawler.redirects.RedirectPolicyMiddleware": 610,
+}
+# No DEPTH_LIMIT by default: a shop's long category pagination is as deep as it is, and a page
+# left unread is a product not checked. DEPTH_LIMIT and URLLENGTH_LIMIT still apply when set; a
+# request either drops is recorded as a page not fetched (crawler/limits.py), never silently.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawler.limits.DepthLimit": 900,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "crawler.limits.UrlLengthLimit": 800,
 }
 EXTENSIONS = {"crawler.extensions.PendingRequests": 500}
 

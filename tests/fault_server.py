@@ -11,6 +11,9 @@ feeds in each encoding, a CSV field larger than any limit.
 from __future__ import annotations
 
 import random
+import socket
+import socketserver
+import struct
 import threading
 import time
 import zlib
@@ -187,3 +190,13 @@ def feed_csv(rows: list[tuple[str, str]], encoding: str = "utf-8") -> bytes:
     """A `;`-separated CSV feed of (title, price) rows, in ``encoding``."""
     lines = ["id;title;price", *(f"{n};{t};{p} EUR" for n, (t, p) in enumerate(rows, 1))]
     return ("\n".join(lines) + "\n").encode(encoding)
+
+
+class Resetting(socketserver.BaseRequestHandler):
+    """Reads the request, then resets the connection without a byte of answer (TCP RST)."""
+
+    def handle(self) -> None:
+        with suppress(OSError):
+            self.request.recv(4096)
+        self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.request.close()

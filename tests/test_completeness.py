@@ -23,8 +23,14 @@ from crawler.store import Store
 CHANNEL = {"pages": 0, "failed": 0, "excluded": 0}
 
 
-def failed(category: str | None, depth: int | None = 1, url: str = "https://x.fi/a") -> dict:
-    return {"url": url, "category": category, "reason": category, "depth": depth}
+def failed(
+    category: str | None, depth: int | None = 1, url: str = "https://x.fi/a", reason: str = ""
+) -> dict:
+    return {"url": url, "category": category, "reason": reason or category, "depth": depth}
+
+
+TOO_DEEP = failed("depth_limit", 3, reason="deeper than DEPTH_LIMIT 2")
+TOO_LONG = failed("url_too_long", 2, reason="URL longer than URLLENGTH_LIMIT 2083")
 
 
 @pytest.mark.parametrize(
@@ -55,6 +61,26 @@ def failed(category: str | None, depth: int | None = 1, url: str = "https://x.fi
             True,
             "3 skipped",
         ),
+        # Pages a limit dropped are planned and not fetched, with the limit as their reason.
+        (
+            {"pages": 30, "failed": 40},
+            [TOO_DEEP] * 40,
+            0,
+            0.9,
+            False,
+            "30 of 70 pages fetched (43%, below 90%); not fetched: 40 deeper than DEPTH_LIMIT 2",
+        ),
+        # One page beyond the depth limit hides the pages it links to: never complete.
+        ({"pages": 99, "failed": 1}, [TOO_DEEP], 0, 0.9, False, "cut short by a crawl limit"),
+        # A URL too long is one page not fetched: coverage decides, as for a failure.
+        (
+            {"pages": 99, "failed": 1},
+            [TOO_LONG],
+            0,
+            0.9,
+            True,
+            "99 of 100 pages fetched (99%); not fetched: 1 URL longer than URLLENGTH_LIMIT 2083",
+        ),
     ],
 )
 def test_judge(
@@ -63,6 +89,96 @@ def test_judge(
     verdict = judge(CHANNEL | counts, pages, threshold, pending)
     assert verdict.complete is complete
     assert in_note in verdict.note
+    if complete:
+        assert "cut short" not in verdict.note
+
+
+@pytest.mark.parametrize(
+    ("stop_reason", "complete", "in_note"),
+    [
+        ("finished", True, "20 of 20 pages fetched (100%)"),
+        # A limit that ends the crawl leaves pages unseen that nothing counted.
+        ("closespider_pagecount", False, "stopped: closespider_pagecount; cut short"),
+        ("closespider_timeout", False, "stopped: closespider_timeout; cut short"),
+        ("memusage_exceeded", False, "cut short by a crawl limit"),
+        # Stopped from outside: the run is aborted (crawler.run.process), not cut by a limit.
+        ("shutdown", True, "stopped: shutdown"),
+    ],
+)
+def test_a_crawl_a_limit_stopped_is_not_complete(
+    stop_reason: str, complete: bool, in_note: str
+) -> None:
+    verdict = judge(CHANNEL | {"pages": 20}, [], 0.9, 0, stop_reason)
+    assert verdict.complete is complete
+    assert in_note in verdict.note
+    assert ("cut short" in verdict.note) is not complete
+
+
+@pytest.mark.parametrize(
+    ("fetched", "shells", "rendered", "complete", "in_note"),
+    [
+        # A website whose product pages a script fills in, read as served: mostly unread.
+        (
+            7,
+            5,
+            False,
+            False,
+            "7 of 7 pages fetched, 5 of them built by scripts (29% read, below 90%); set render: js"
+            " on channel website to read them through a browser",
+        ),
+        # One app page (a store locator) among server-built pages: read enough, still said.
+        (100, 1, False, True, "100 of 100 pages fetched, 1 of them built by scripts (99% read)"),
+        # Read through Chromium and still empty: said differently, no advice to set render: js.
+        (
+            7,
+            5,
+            True,
+            False,
+            "5 of them still empty shells after rendering (29% read, below 90%); Chromium ran"
+            " their scripts and they still showed nothing",
+        ),
+    ],
+)
+def test_pages_built_by_scripts_are_fetched_but_not_read(
+    fetched: int, shells: int, rendered: bool, complete: bool, in_note: str
+) -> None:
+    channel = CHANNEL | {"channel": "website", "pages": fetched}
+    verdict = judge(channel, [], 0.9, 0, "finished", shells, rendered=rendered)
+    assert verdict.complete is complete
+    assert verdict.coverage == (fetched - shells) / fetched
+    assert in_note in verdict.note
+    assert ("render: js" in verdict.note) is not rendered
+
+
+def test_a_page_a_limit_dropped_counts_once_and_not_when_fetched_after_all(tmp_path: Path) -> None:
+    store = Store(tmp_path / "limits.db")
+    run_id = store.start_run("t", [("webshop", "webshop")])
+
+    def dropped(url: str, depth: int = 3) -> PageVisit:
+        reason = "deeper than DEPTH_LIMIT 2"
+        return PageVisit(
+            "webshop", url, ok=False, category="depth_limit", reason=reason, depth=depth
+        )
+
+    store.add_items(
+        run_id,
+        [
+            PageVisit("webshop", "https://x.fi/", depth=0),
+            dropped("https://x.fi/a"),  # met too deep, then nearer the start: fetched
+            PageVisit("webshop", "https://x.fi/a", depth=2),
+            dropped("https://x.fi/b"),  # met too deep twice: one page not fetched
+            dropped("https://x.fi/b", 4),
+            dropped("https://x.fi/c"),  # met too deep, then failed nearer the start: one failure
+            PageVisit("webshop", "https://x.fi/c", ok=False, category="timeout", depth=2),
+        ],
+    )
+    store.update_channel_counts(run_id)
+    (channel,) = store.channels(run_id)
+    assert (channel["pages"], channel["failed"]) == (2, 2)
+    assert [(p["url"], p["category"]) for p in store.failed_pages(run_id)] == [
+        ("https://x.fi/b", "depth_limit"),
+        ("https://x.fi/c", "timeout"),
+    ]
 
 
 @pytest.mark.parametrize(

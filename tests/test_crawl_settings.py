@@ -91,7 +91,7 @@ def test_setting_without_a_value_is_a_usage_error(tmp_path: Path) -> None:
         (
             "  DEPTH_LIMIT: 1e3",
             [],
-            "omnicheck.yml:7: crawl.DEPTH_LIMIT: '1e3' is not a whole number (default 8)",
+            "omnicheck.yml:7: crawl.DEPTH_LIMIT: '1e3' is not a whole number (default 0)",
         ),
     ],
 )

@@ -17,7 +17,7 @@ from tests.own_site import PRODUCTS, own_site_config, write_own_site
 pytestmark = pytest.mark.slow
 
 
-def run(tmp_path: Path, config: str) -> tuple[dict, Path, str]:
+def run(tmp_path: Path, config: str, exit_code: int = 1) -> tuple[dict, Path, str]:
     (tmp_path / "omnicheck.yml").write_text(config, "utf-8")
     database = tmp_path / "results.db"
     result = run_omnicheck(
@@ -29,7 +29,7 @@ def run(tmp_path: Path, config: str) -> tuple[dict, Path, str]:
         "--format",
         "json",
     )
-    assert result.returncode == 1, result.stderr  # the planted findings are new
+    assert result.returncode == exit_code, result.stderr  # 1: the planted findings are new
     return json.loads(result.stdout), database, result.stderr
 
 
@@ -110,14 +110,22 @@ def test_javascript_website_is_read_with_render_js(tmp_path: Path, http_server) 
 
     # Read as served, the website's product pages are empty shells: each is recorded as such.
     (tmp_path / "plain").mkdir()
-    plain, database, _ = run(tmp_path / "plain", own_site_config(base))
+    plain, database, _ = run(tmp_path / "plain", own_site_config(base), exit_code=3)
     shells = {
         url: json.loads(skipped)
         for url, (_, _, skipped) in pages(database, "website").items()
         if "/p/" in url
     }
     assert len(shells) == 5 and all(s == {"script-built": 1} for s in shells.values())
-    assert {c["channel"]: c for c in plain["channels"]}["website"]["offers"] == 0
+    website = {c["channel"]: c for c in plain["channels"]}["website"]
+    assert website["offers"] == 0
+    # The channel is not complete, so nothing is "missing" from it, and the report says why and
+    # what to do: one notice naming the channel and render: js.
+    assert website["complete"] is False and plain["summary"]["incomplete_channels"] == ["website"]
+    [notice] = plain["notices"]
+    assert notice.startswith("website: crawl incomplete (7 of 7 pages fetched, 5 of them built")
+    assert "set render: js on channel website" in notice
+    assert not [f for f in plain["findings"] if f["kind"] == "missing_in_channel"]
 
     (tmp_path / "js").mkdir()
     report, database, _ = run(tmp_path / "js", own_site_config(base, render_website=True))

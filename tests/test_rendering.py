@@ -43,8 +43,16 @@ def test_a_page_built_by_its_script_is_read_through_chromium(tmp_path: Path, htt
     (site / "website" / "index.html").write_text(
         (site / "website" / "index.html")
         .read_text("utf-8")
-        .replace("</main>", '<a href="/website/p/borta.html">Borta</a></main>'),
+        .replace(
+            "</main>",
+            '<a href="/website/p/borta.html">Borta</a>'
+            '<a href="/website/p/utgangen.html">Utgången</a></main>',
+        ),
         "utf-8",
+    )
+    # A page whose script fails (its product is gone from the API): a shell even in Chromium.
+    (site / "website" / "p" / "utgangen.html").write_bytes(
+        (site / "website" / "p" / "pannlampa.html").read_bytes()
     )
     # The same shell in a folder of its own, for a channel read without the browser.
     (site / "plain").mkdir()
@@ -70,6 +78,7 @@ def test_a_page_built_by_its_script_is_read_through_chromium(tmp_path: Path, htt
             for row in connection.execute("SELECT * FROM pages WHERE NOT ok")
         }
         plain = connection.execute("SELECT skipped FROM pages WHERE channel = 'plain'").fetchall()
+        notes = dict(connection.execute("SELECT channel, note FROM channels").fetchall())
     # Name, price and stock exist only after the script ran.
     tent = offers["Tält Vandring 2"]
     assert (tent["price"], tent["currency"], tent["availability"]) == ("1199", "SEK", "in_stock")
@@ -81,8 +90,13 @@ def test_a_page_built_by_its_script_is_read_through_chromium(tmp_path: Path, htt
         "connection",
         f"Page.goto: net::ERR_CONNECTION_REFUSED at {closed}/website/",
     )
-    # A channel without render: js reads the page as served, without the browser.
+    # A channel without render: js reads the page as served, without the browser, and is told
+    # to set render: js; one read through the browser whose page stayed empty is told that.
     assert [json.loads(row[0]) for row in plain] == [{"script-built": 1}]
+    assert "1 of them built by scripts (0% read" in notes["plain"]
+    assert "set render: js on channel plain" in notes["plain"]
+    assert "1 of them still empty shells after rendering" in notes["website"]
+    assert "render: js" not in notes["website"]
 
 
 def test_the_browser_starts_headless_on_the_system_chromium_with_the_flags_it_needs() -> None:

@@ -186,15 +186,15 @@ def test_stock_per_store_newsletters_and_exports(tmp_path: Path, http_server) ->
     # the missing stock file is a configured file not read: that channel is incomplete
     assert result.returncode == 3, result.stderr
     problems = [line.strip() for line in result.stderr.splitlines() if line.startswith("  ")]
+    stock, mail = tmp_path / "feeds" / "yesterday.csv", tmp_path / "mails" / "broken.eml"
     assert sorted(problems) == sorted(
         [
-            f"merchant-feed: {tmp_path / 'feeds' / 'yesterday.csv'}: no such file: "
-            f"{tmp_path / 'feeds' / 'yesterday.csv'}",
-            f"newsletter: {tmp_path / 'mails' / 'broken.eml'}: not an e-mail: no Subject, From"
-            " or Date header",
-            f"linkedin: {base}/social/insights.csv: no post text column in the export (expected"
-            " one of message, text, full_text, caption, content, body, description, post text...;"
-            " its first line: 'id;likes;comments')",
+            f"merchant-feed: 1 failed: no such file: {stock} ({stock.as_uri()})",
+            "newsletter: 1 failed: not an e-mail: no Subject, From or Date header"
+            f" ({mail.as_uri()})",
+            "linkedin: 1 failed: no post text column in the export (expected one of message,"
+            " text, full_text, caption, content, body, description, post text...; its first"
+            f" line: 'id;likes;comments') ({base}/social/insights.csv)",
         ]
     )
     report = json.loads(result.stdout)

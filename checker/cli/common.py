@@ -173,13 +173,16 @@ def redis_option(command: F) -> F:
 
 
 def parse_settings(items: tuple[str, ...]) -> dict[str, str]:
-    """``-s NAME=VALUE`` options as a mapping."""
+    """``-s NAME=VALUE`` options as a mapping. With ``--debug``, Scrapy logs everything to the
+    terminal (``LOG_LEVEL=DEBUG``) instead of its log file, unless ``-s`` says otherwise."""
     settings = {}
     for item in items:
         name, separator, value = item.partition("=")
         if not separator or not name:
             raise UsageProblem(f"-s {item!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1")
         settings[name.strip()] = value
+    if debugging():
+        settings.setdefault("LOG_LEVEL", "DEBUG")
     return settings
 
 

@@ -10,7 +10,14 @@ import click
 
 from checker import api
 from checker import demo as demo_site
-from checker.cli.common import check_output, emit, friendly_errors, output_options, stop_if_aborted
+from checker.cli.common import (
+    check_output,
+    emit,
+    friendly_errors,
+    output_options,
+    parse_settings,
+    stop_if_aborted,
+)
 from crawler.run.progress import CrawlProgress
 from crawler.store import Store
 
@@ -47,7 +54,9 @@ def demo(fmt: str, output: Path | None, db_path: Path | None) -> None:
             f"{', '.join(c.name for c in config.channels)}...",
             err=True,
         )
-        result = api.run(config, store, progress=CrawlProgress(sys.stderr))
+        result = api.run(
+            config, store, settings=parse_settings(()), progress=CrawlProgress(sys.stderr)
+        )
         store.close()
     stop_if_aborted(result.run_id, result.status)
     assert result.report is not None

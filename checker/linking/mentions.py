@@ -195,13 +195,7 @@ def read_mentions(
     catalogue = Catalogue(products, social)
     mentions: list[Mention] = []
     for post in posts:
-        state = post_state(
-            _day(post["published"]),
-            _day(post["valid_from"]),
-            _day(post["valid_until"]),
-            day,
-            post["recency_days"],
-        )
+        state = post_state_on(post, day)
         if state not in COUNTED_STATES:
             continue
         text = post["text"]
@@ -222,6 +216,17 @@ def read_mentions(
                 owner.availability.append(phrase)
         mentions.extend(_one_per_product(named))
     return mentions
+
+
+def post_state_on(post: dict[str, Any], day: date) -> str:
+    """What a stored post counts as on ``day``: current, ended... (``post_state``)."""
+    return post_state(
+        _day(post["published"]),
+        _day(post["valid_from"]),
+        _day(post["valid_until"]),
+        day,
+        post["recency_days"],
+    )
 
 
 def _owner(named: list[Mention], position: int, spans: list[tuple[int, int]]) -> Mention | None:

@@ -30,8 +30,8 @@ from checker.linking.store_stock import StockIndex
 class RunView:
     """What the rules see of one run: channels, linked products (with the current social posts
     that name them), service claims, product attributes, the labels of services (ours and those
-    rule packs add), every post mention that counts on the run's day, and each product's stock
-    per store."""
+    rule packs add), every post mention that counts on the run's day, the run's posts, and each
+    product's stock per store."""
 
     run: dict[str, Any]
     channels: dict[str, dict[str, Any]]
@@ -40,6 +40,7 @@ class RunView:
     attributes: list[dict[str, Any]] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
+    posts: list[dict[str, Any]] = field(default_factory=list)
     stock: StockIndex = field(default_factory=StockIndex)
 
     def kind(self, channel: str) -> str | None:
@@ -64,9 +65,9 @@ class RunView:
             for offer in product.offers:
                 if offer.get("currency"):
                     found[offer["channel"]].add(offer["currency"])
-        for mention in self.mentions:
-            if mention.post.get("currency"):
-                found[mention.post["channel"]].add(mention.post["currency"])
+        for post in [*self.posts, *(mention.post for mention in self.mentions)]:
+            if post.get("currency"):
+                found[post["channel"]].add(post["currency"])
         return {channel: frozenset(currencies) for channel, currencies in found.items()}
 
     def market(self, channel: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 from dataclasses import asdict
+from http.client import HTTPException
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,13 @@ def read_location(location: str) -> tuple[bytes, str, str | None]:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
                 body = response.read(crawl_settings.DOWNLOAD_MAXSIZE)
                 return body, response.geturl(), response.headers.get_content_charset()
-        except (urllib.error.URLError, TimeoutError, ValueError) as error:
-            raise LocationError(f"{location}: cannot fetch: {error}") from None
+        except (OSError, HTTPException, ValueError) as error:
+            # URLError (DNS, refused, TLS), a reset or a timeout are OSErrors; a server that
+            # answers no HTTP raises HTTPException
+            reason = error.reason if isinstance(error, urllib.error.URLError) else error
+            raise LocationError(
+                f"{location}: cannot fetch: {reason or type(error).__name__}"
+            ) from None
     path = Path(location)
     try:
         return path.read_bytes(), path.resolve().as_uri(), None

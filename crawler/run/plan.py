@@ -57,6 +57,10 @@ class CrawlPlan:
                 return channel.threshold
         return self.threshold
 
+    def renders(self, name: str) -> bool:
+        """Whether the channel's pages are read through a browser (``render: js``)."""
+        return any(c.name == name and c.spider.get("render") == "js" for c in self.channels)
+
     @property
     def spider_arguments(self) -> dict[str, Any]:
         """What every spider is given besides its channel."""

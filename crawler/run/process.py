@@ -6,10 +6,15 @@ the database through ``crawler.pipelines.StorePipeline``, in one transaction per
 ``crawler.run.completeness``), ``incomplete`` or ``aborted`` (Ctrl-C, SIGTERM). An aborted run is
 never a baseline and never checked by default; its queue stays in a Scrapy ``JOBDIR`` beside the
 database, so ``omnicheck crawl --resume`` fetches what is left into the same run.
+
+Scrapy's own log (each failed request, each traceback, the stats) goes to ``<db>.log`` beside
+the database, so that a refused connection costs the terminal one summary line, not a page of
+Twisted traceback; ``LOG_FILE`` or ``LOG_LEVEL`` set in ``crawl:`` or ``-s`` take over.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,7 +23,8 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 
 from crawler.extensions import pending_requests
-from crawler.run.completeness import judge
+from crawler.extraction.script_built import SCRIPT_BUILT
+from crawler.run.completeness import STOPPED_FROM_OUTSIDE, judge
 from crawler.run.plan import DEFAULT_COMPLETENESS, ChannelPlan, CrawlPlan
 from crawler.run.progress import CrawlProgress
 from crawler.spiders.channel import ChannelSpider
@@ -34,8 +40,8 @@ SPIDERS = {
     "feed": FeedSpider,
     "newsletter": NewsletterSpider,
 }
-# Scrapy's finish reasons for a crawl stopped from outside; None: the reactor was killed.
-INTERRUPTED = {"shutdown", "cancelled", None}
+# A crawl stopped from outside; None: the reactor was killed.
+INTERRUPTED = {*STOPPED_FROM_OUTSIDE, None}
 
 
 def crawl_settings(
@@ -44,11 +50,19 @@ def crawl_settings(
     """crawler/settings.py, then the configuration's `crawl:` key, then `-s NAME=VALUE`."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    if not {"LOG_FILE", "LOG_LEVEL"} & {*plan.settings, *overrides}:
+        settings.set("LOG_FILE", str(log_file(Path(database))), priority="project")
+        settings.set("LOG_LEVEL", "INFO", priority="project")
     settings.update(plan.settings, priority="project")
     settings.update(overrides, priority="cmdline")
     settings.set("OMNICHECK_DB", database, priority="cmdline")
     settings.set("OMNICHECK_RUN_ID", run_id, priority="cmdline")
     return settings
+
+
+def log_file(database: Path) -> Path:
+    """Where a crawl's Scrapy log goes by default: ``<db>.log``, each run appended."""
+    return database.with_name(f"{database.name}.log")
 
 
 def job_directory(database: Path, run_id: int) -> Path:
@@ -86,6 +100,8 @@ def crawl(
             progress.watch(channel.name, crawler)
         process.crawl(crawler, channel=channel.spider, **plan.spider_arguments)
     status = "aborted"
+    counter = LogCounter()
+    logging.getLogger().addHandler(counter)
     try:
         process.start()
         reasons = {
@@ -97,13 +113,26 @@ def crawl(
         if not any(reason in INTERRUPTED for reason in reasons.values()):
             status = verdict
     finally:
+        logging.getLogger().removeHandler(counter)
         if progress is not None:
-            progress.end()
+            progress.end(settings.get("LOG_FILE"), counter.count)
         store.update_channel_counts(run_id)
         store.finish_run(run_id, status)
     if status != "aborted":
         shutil.rmtree(jobs, ignore_errors=True)
     return run_id
+
+
+class LogCounter(logging.Handler):
+    """Counts the warnings and errors logged while it is attached (Scrapy's own ``log_count``
+    stats count every crawler's records in each crawler, once per channel)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 def start_run(
@@ -135,6 +164,7 @@ def finish_channels(
     """
     store.update_channel_counts(run_id)
     failed_pages = store.failed_pages(run_id)
+    shells = store.pages_with(run_id, SCRIPT_BUILT)
     complete_run = True
     for channel in store.channels(run_id):
         name = channel["channel"]
@@ -144,6 +174,8 @@ def finish_channels(
             plan.threshold_of(name) if plan else DEFAULT_COMPLETENESS,
             (pending or {}).get(name, 0),
             (reasons or {}).get(name),
+            shells.get(name, 0),
+            rendered=plan is not None and plan.renders(name),
         )
         complete = verdict.complete and (reasons or {}).get(name, "finished") not in INTERRUPTED
         store.set_channel_completeness(run_id, name, complete, verdict.note, **verdict.measures())

@@ -1,11 +1,10 @@
 """Crawl progress: live per-channel counts on a terminal, one quiet line per channel elsewhere.
 
 On a TTY the counts redraw in place (at most a few times a second) while the spiders run; in CI
-or a log file each channel writes a single line when its crawl ends, so logs stay short. A
-configured file, feed or start URL that gave nothing, and any file or page whose content could
-not be read (a broken e-mail, an export without a text column), adds one line with its reason
-("  newsletter: mails/broken.eml: not an e-mail: no Subject, From or Date header"), at most
-``PROBLEMS`` per channel; the crawl goes on.
+or a log file each channel writes a single line when its crawl ends, so logs stay short. Pages
+that failed, or that a crawl limit kept from being asked for, are summed up at the end with one
+line per channel and reason ("webshop: 3 failed: connection refused (http://... and 2 more)");
+the details (Scrapy's log lines, tracebacks) are in the log file the crawl names.
 """
 
 from __future__ import annotations
@@ -17,12 +16,10 @@ from typing import Any, TextIO
 
 from scrapy import signals
 
-from crawler.failures import NOT_FAILURES
+from crawler.failures import LIMITS, NOT_FAILURES
 from crawler.items import Batch, Offer, PageVisit
-from crawler.spiders.base import local_path
 
 REDRAW_SECONDS = 0.2
-PROBLEMS = 10
 
 
 class CrawlProgress:
@@ -30,13 +27,15 @@ class CrawlProgress:
         self.stream = stream
         self.live = stream.isatty() if live is None else live
         self.counts: dict[str, Counter[str]] = {}
+        # channel → (what happened, reason) → [pages, one of their URLs]
+        self.reasons: dict[str, dict[tuple[str, str], list[Any]]] = {}
         self.finished: dict[str, str] = {}
-        self.problems: dict[str, list[str]] = {}
         self.drawn = 0.0
 
     def watch(self, channel: str, crawler: Any) -> None:
         """Count the items of one channel's crawler (a Scrapy ``Crawler``)."""
         self.counts[channel] = Counter()
+        self.reasons[channel] = {}
 
         def scraped(item: Any, **_: Any) -> None:
             self.record(channel, item)
@@ -58,16 +57,21 @@ class CrawlProgress:
             # failure, unless it is a seed: as the completeness verdict counts them.
             if item.ok:
                 counts["pages"] += 1
+            elif item.category in LIMITS:
+                counts["not fetched"] += 1
+                self.note_reason(channel, "not fetched", item)
             elif item.category not in NOT_FAILURES or item.depth == 0:
                 counts["failed"] += 1
-                if item.reason and (item.depth == 0 or item.category == "unreadable"):
-                    self.problems.setdefault(channel, []).append(
-                        f"{shown(item.url)}: {item.reason}"
-                    )
+                self.note_reason(channel, "failed", item)
         elif isinstance(item, Offer):
             counts["offers"] += 1
         if self.live and time.monotonic() - self.drawn >= REDRAW_SECONDS:
             self.draw()
+
+    def note_reason(self, channel: str, outcome: str, page: PageVisit) -> None:
+        reason = page.reason or page.category or "unknown reason"
+        entry = self.reasons.setdefault(channel, {}).setdefault((outcome, reason), [0, page.url])
+        entry[0] += 1
 
     def close(self, channel: str, reason: str) -> None:
         self.finished[channel] = "done" if reason == "finished" else reason
@@ -75,20 +79,28 @@ class CrawlProgress:
             self.draw()
         else:
             self.stream.write(f"{channel}: {self.describe(channel)}\n")
-            self.write_problems(channel)
+            self.write_reasons(channel)
             self.stream.flush()
-
-    def write_problems(self, channel: str) -> None:
-        problems = self.problems.get(channel, [])
-        for problem in problems[:PROBLEMS]:
-            self.stream.write(f"  {channel}: {problem}\n")
-        if len(problems) > PROBLEMS:
-            self.stream.write(f"  {channel}: … and {len(problems) - PROBLEMS} more\n")
 
     def describe(self, channel: str) -> str:
         counts = self.counts[channel]
         text = f"{counts['pages']} pages, {counts['failed']} failed, {counts['offers']} offers"
+        if counts["not fetched"]:
+            text += f", {counts['not fetched']} not fetched (crawl limits)"
         return text + (f" — {self.finished[channel]}" if channel in self.finished else "")
+
+    def reason_lines(self, channel: str) -> list[str]:
+        """One line per reason pages of the channel failed or were not fetched, most first."""
+        entries = sorted(self.reasons.get(channel, {}).items(), key=lambda entry: -entry[1][0])
+        lines = []
+        for (outcome, reason), (pages, url) in entries:
+            more = f" and {pages - 1} more" if pages > 1 else ""
+            lines.append(f"{channel}: {pages} {outcome}: {reason} ({url}{more})")
+        return lines
+
+    def write_reasons(self, channel: str) -> None:
+        for line in self.reason_lines(channel):
+            self.stream.write(f"  {line}\n")
 
     def line(self, width: int) -> str:
         """Every channel's counts on one line, cut to the terminal's width."""
@@ -109,17 +121,14 @@ class CrawlProgress:
         self.stream.write(f"\r\x1b[K{self.line(width)}")
         self.stream.flush()
 
-    def end(self) -> None:
-        """Leave the live line in place and move below it."""
+    def end(self, log_file: str | None = None, logged: int = 0) -> None:
+        """Leave the live line in place and move below it, with the reasons pages failed; name
+        the log file when the crawl logged ``logged`` warnings or errors there."""
         if self.live and self.counts:
             self.draw()
             self.stream.write("\n")
             for channel in self.counts:
-                self.write_problems(channel)
-            self.stream.flush()
-
-
-def shown(url: str) -> str:
-    """A URL as a person wrote it: a file's path rather than its file:// URL."""
-    path = local_path(url)
-    return str(path) if path is not None else url
+                self.write_reasons(channel)
+        if log_file and logged:
+            self.stream.write(f"details: {logged} warnings and errors in {log_file}\n")
+        self.stream.flush()

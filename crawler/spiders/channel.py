@@ -31,9 +31,17 @@ SKIP_EXTENSIONS = re.compile(
     re.IGNORECASE,
 )
 
+# Deeper than any crawl: a link no limit has dropped.
+DEEPEST = 1 << 62
+
 
 class ChannelSpider(ChannelSpiderBase):
     name = "channel"
+    # Scrapy's asyncio scraper starts CONCURRENT_ITEMS worker tasks for every response, whatever
+    # it yields: at the default 100, a hundred tasks per page, about a millisecond of CPU, for a
+    # page that yields one Batch and a few new links to a synchronous store (item concurrency
+    # buys nothing here, as for the feed spider).
+    custom_settings = {"CONCURRENT_ITEMS": 1}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,6 +56,9 @@ class ChannelSpider(ChannelSpiderBase):
         # whole journey through the engine, so repeats stop here. The filter stays the
         # authority (canonical URLs, resumed crawls, other workers).
         self.requested: set[str] = set()
+        # Links a crawl limit dropped (crawler.limits), with the depth they were met at: asked
+        # for again only when met nearer the start, where the limit may let them through.
+        self.too_deep: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ChannelSpider:
@@ -118,7 +129,7 @@ class ChannelSpider(ChannelSpiderBase):
                 continue
             if index:
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.failed)
-            elif url not in self.requested and self.wanted(url):
+            elif self.new_link(url, response) and self.wanted(url):
                 self.requested.add(url)
                 yield self.follow(url)
 
@@ -196,11 +207,22 @@ class ChannelSpider(ChannelSpiderBase):
         link of every page twice was a tenth of the crawl's time)."""
         for href in hrefs:
             url = urldefrag(urljoin(response.url, href.strip())).url
-            if url in self.requested or not url.startswith(("http://", "https://")):
+            if not self.new_link(url, response) or not url.startswith(("http://", "https://")):
                 continue
             self.requested.add(url)
             if self.wanted(url):
                 yield url
+
+    def new_link(self, url: str, response: Response) -> bool:
+        """Not asked for yet, nor dropped by a limit at this depth or nearer the start."""
+        if url in self.requested:
+            return False
+        return self.too_deep.get(url, DEEPEST) > response.meta.get("depth", 0) + 1
+
+    def forget(self, url: str, depth: int) -> None:
+        """A limit dropped the request for ``url`` at ``depth`` (``crawler.limits``)."""
+        self.requested.discard(url)
+        self.too_deep[url] = depth
 
     def wanted(self, url: str) -> bool:
         """A page on the channel's hosts, within its scope, not a file omnicheck cannot read."""

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler.failures import NOT_FAILURES
+from crawler.failures import LIMITS, NOT_FAILURES
 from crawler.items import Offer, PageVisit, Post, ProductAttribute, ServiceClaim, StoreStock
 from crawler.store.rows import (
     as_decimal,
@@ -36,6 +36,13 @@ from crawler.store.schema import migrate
 from crawler.store.stock import StockTables
 
 RUN_STATUSES = ("running", "complete", "incomplete", "aborted")
+_LIMITS = ", ".join(f"'{category}'" for category in LIMITS)
+# A page a crawl limit dropped counts once, and not at all when its URL was asked for after all
+# (met again nearer the start, see crawler/limits.py): the first row of its URL, and no row of
+# another category for it.
+COUNTED = f"""(COALESCE(p.category, '') NOT IN ({_LIMITS}) OR NOT EXISTS (
+    SELECT 1 FROM pages q WHERE q.run_id = p.run_id AND q.channel = p.channel AND q.url = p.url
+    AND q.id != p.id AND (q.id < p.id OR COALESCE(q.category, '') NOT IN ({_LIMITS}))))"""
 
 
 class StoreError(Exception):
@@ -185,7 +192,8 @@ class Store(StockTables):
     def update_channel_counts(self, run_id: int) -> None:
         """Per-channel pages, failures, offers and claims, counted from what was stored.
 
-        Pages not fetched on purpose (robots.txt, offsite, 404) are ``excluded``, not ``failed``.
+        Pages not fetched on purpose (robots.txt, offsite, 404) are ``excluded``, not ``failed``;
+        pages a crawl limit dropped are ``failed`` (planned, not fetched), each URL once.
         """
         excluded = ", ".join(f"'{category}'" for category in NOT_FAILURES)
         with self.db.conn:
@@ -195,7 +203,7 @@ class Store(StockTables):
                              AND p.channel = channels.channel AND p.ok),
                     failed = (SELECT COUNT(*) FROM pages p WHERE p.run_id = channels.run_id
                               AND p.channel = channels.channel AND NOT p.ok
-                              AND COALESCE(p.category, '') NOT IN ({excluded})),
+                              AND COALESCE(p.category, '') NOT IN ({excluded}) AND {COUNTED}),
                     excluded = (SELECT COUNT(*) FROM pages p WHERE p.run_id = channels.run_id
                                 AND p.channel = channels.channel AND NOT p.ok
                                 AND p.category IN ({excluded})),
@@ -223,14 +231,24 @@ class Store(StockTables):
             )
 
     def failed_pages(self, run_id: int) -> list[dict[str, Any]]:
-        """Every page of the run that gave nothing: channel, url, category, reason, depth."""
+        """Every page of the run that gave nothing: channel, url, category, reason, depth (a page
+        a limit dropped once, and only when it was not asked for after all)."""
         return list(
             self.db.query(
-                "SELECT channel, url, status, category, reason, depth FROM pages"
-                " WHERE run_id = ? AND NOT ok ORDER BY id",
+                "SELECT channel, url, status, category, reason, depth FROM pages p"
+                f" WHERE run_id = ? AND NOT ok AND {COUNTED} ORDER BY id",
                 [run_id],
             )
         )
+
+    def pages_with(self, run_id: int, problem: str) -> dict[str, int]:
+        """Per channel, the fetched pages whose ``skipped`` counts ``problem`` (script-built)."""
+        rows = self.db.execute(
+            "SELECT channel, COUNT(*) FROM pages p WHERE run_id = ? AND ok AND skipped IS NOT NULL"
+            " AND EXISTS (SELECT 1 FROM json_each(p.skipped) WHERE key = ?) GROUP BY channel",
+            [run_id, problem],
+        )
+        return dict(rows.fetchall())
 
     def resume_run(self, run_id: int) -> None:
         """An aborted run continues: running again until its crawl finishes."""

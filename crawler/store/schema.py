@@ -199,6 +199,13 @@ def add_latest_findings_view(db: sqlite_utils.Database) -> None:
     db.execute(LATEST_FINDINGS)
 
 
+@migrations()
+def index_pages_by_url(db: sqlite_utils.Database) -> None:
+    # Pages a crawl limit dropped are counted once per URL, and not when the URL was fetched
+    # after all: a look-up by URL for each (crawler/store/database.py).
+    db.execute("CREATE INDEX IF NOT EXISTS pages_url ON pages(run_id, channel, url)")
+
+
 STORE_STOCK = """
 CREATE TABLE IF NOT EXISTS store_stock (
     id INTEGER PRIMARY KEY,
