@@ -216,6 +216,7 @@ def row_offer(row: dict[str, str], number: int, options: FeedOptions) -> Offer |
         gtin=gtin,
         mpn=mpn,
         sku=sku,
+        item_id=row.get("id") or None,
     )
     if cut:
         offer.evidence["cut"] = f"{', '.join(cut)}: cut at {TEXT_LIMIT} characters"

@@ -29,6 +29,7 @@ from crawler.run.plan import DEFAULT_COMPLETENESS, ChannelPlan, CrawlPlan
 from crawler.run.progress import CrawlProgress
 from crawler.spiders.channel import ChannelSpider
 from crawler.spiders.feed import FeedSpider
+from crawler.spiders.newsletter import NewsletterSpider
 from crawler.spiders.social import SocialSpider
 from crawler.store import Store
 
@@ -37,6 +38,7 @@ SPIDERS = {
     "webshop": ChannelSpider,
     "social": SocialSpider,
     "feed": FeedSpider,
+    "newsletter": NewsletterSpider,
 }
 # A crawl stopped from outside; None: the reactor was killed.
 INTERRUPTED = {*STOPPED_FROM_OUTSIDE, None}

@@ -19,7 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from crawler.failures import LIMITS, NOT_FAILURES
-from crawler.items import Offer, PageVisit, Post, ProductAttribute, ServiceClaim
+from crawler.items import Offer, PageVisit, Post, ProductAttribute, ServiceClaim, StoreStock
 from crawler.store.rows import (
     as_decimal,
     attribute_row,
@@ -30,8 +30,10 @@ from crawler.store.rows import (
     json_default,
     offer_row,
     page_row,
+    stock_row,
 )
 from crawler.store.schema import migrate
+from crawler.store.stock import StockTables
 
 RUN_STATUSES = ("running", "complete", "incomplete", "aborted")
 _LIMITS = ", ".join(f"'{category}'" for category in LIMITS)
@@ -51,7 +53,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class Store:
+class Store(StockTables):
     """A results database. Writes happen in transactions; a run is complete only when marked so."""
 
     def __init__(self, path: str | Path, create: bool = True) -> None:
@@ -144,7 +146,7 @@ class Store:
 
     def add_items(self, run_id: int, items: Iterable[Any]) -> None:
         """Write a batch of crawl items in one transaction."""
-        pages, offers, claims, attributes, posts = [], [], [], [], []
+        pages, offers, claims, attributes, posts, stock = [], [], [], [], [], []
         for item in items:
             if isinstance(item, Offer):
                 offers.append(offer_row(run_id, item))
@@ -156,7 +158,13 @@ class Store:
                 attributes.append(attribute_row(run_id, item))
             elif isinstance(item, PageVisit):
                 pages.append(page_row(run_id, item))
+            elif isinstance(item, StoreStock):
+                stock.append(stock_row(run_id, item))
         with self.db.conn:
+            if stock:
+                self.db.conn.executemany(
+                    insert_sql("store_stock", stock[0]), [tuple(s.values()) for s in stock]
+                )
             if pages:
                 self.db.conn.executemany(
                     insert_sql("pages", pages[0]), [tuple(p.values()) for p in pages]
