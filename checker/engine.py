@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from checker.config.model import POST_KINDS
 from checker.findings import Finding
 from checker.findings.history import Baseline, mark_statuses, previous_baseline
 from checker.findings.waivers import Waiver, apply_waivers
@@ -19,6 +20,8 @@ from checker.linking.explain import explain_links
 from checker.linking.linker import DEFAULT_THRESHOLD, Product, link_offers
 from checker.linking.mentions import attach_mentions, read_mentions, run_day
 from checker.linking.overrides import Overrides
+from checker.linking.store_stock import join_stock
+from checker.reports import touchpoints
 from checker.rule_types.base import RuleType, RunView
 from crawler.extraction.claims import vocabulary_with
 from crawler.store import Store
@@ -73,7 +76,7 @@ def check_run(
     run = store.run(run_id)
     channels = store.channels(run_id)
     products = link_run(store, run_id, threshold, overrides)
-    social = {c["channel"] for c in channels if c["kind"] == "social"}
+    social = {c["channel"] for c in channels if c["kind"] in POST_KINDS}
     posts = store.posts(run_id)
     mentions = read_mentions(products, posts, run_day(run), social)
     attach_mentions(mentions)
@@ -86,6 +89,9 @@ def check_run(
         labels={service.id: service.label for service in vocabulary_with(services).services},
         mentions=mentions,
         posts=posts,
+        stock=join_stock(
+            store.store_stock(run_id), store.stock_stores(run_id), store.offer_products(run_id)
+        ),
     )
     findings: list[Finding] = []
     for rule in rules:
@@ -99,4 +105,5 @@ def check_run(
     for finding, row in zip(findings, rows, strict=True):
         finding.status = row["status"]
     store.save_findings(run_id, rows)
+    store.save_touchpoints(run_id, touchpoints.cells(view, rows))
     return CheckResult(run, channels, products, findings, baseline, rows)

@@ -64,7 +64,8 @@ class Offer:
 
     ``sources`` maps each field to where it was read (``json-ld``, ``microdata``, ``rdfa``,
     ``opengraph``, ``selector``, ``text``, ``feed``, ``post``); ``evidence`` maps fields to a short
-    snippet of the page that shows the value.
+    snippet of the page that shows the value. ``item_id`` is the id a feed gives the row (never
+    taken for a SKU): a local-inventory feed names products by it.
     """
 
     channel: str
@@ -86,9 +87,41 @@ class Offer:
     sources: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
     published: str | None = None
+    item_id: str | None = None
     # The product feed the offer was read from, as configured (None for pages): a feed's offers
     # are stored in several batches, and a feed read again after a killed crawl replaces them.
     feed: str | None = None
+
+
+@dataclass
+class StoreStock:
+    """What one source says about a product's stock in one physical store.
+
+    ``store`` is the store's code when the source gives one (a local-inventory feed's
+    ``store_code``), else its name as written ("Helsinki Kamppi"); ``store_name`` and ``city``
+    come from the stores file or the page. ``status`` is ``in_stock``, ``out_of_stock`` (the store
+    sells it and has none), ``not_carried`` (the store does not sell it) or ``unknown``;
+    ``quantity`` is the count when one is stated. The product is named by the page or feed row it
+    was read from: ``url`` and the offer's identifiers for a page, ``item_id`` (the feed's ``id``)
+    for a local-inventory feed. ``source`` is ``json-ld``, ``microdata``, ``rdfa``, ``text`` or
+    ``local-feed``; ``evidence`` the words or row read.
+    """
+
+    channel: str
+    url: str
+    store: str
+    status: str
+    source: str
+    evidence: str
+    store_name: str | None = None
+    city: str | None = None
+    quantity: int | None = None
+    item_id: str | None = None
+    name: str | None = None
+    sku: str | None = None
+    gtin: str | None = None
+    price: Decimal | None = None
+    currency: str | None = None
 
 
 @dataclass

@@ -69,9 +69,10 @@ def test_run_crawls_and_checks_the_demo(demo_run: tuple[Path, Path, dict]) -> No
         ["price_mismatch"] * 3
         + ["missing_in_channel"] * 2
         + ["claim_conflict"] * 2
-        + ["availability_mismatch", "stale_campaign"]
+        + ["online_store_availability_conflict"] * 2
+        + ["availability_mismatch", "stale_campaign", "campaign_not_on_shelves"]
     )
-    assert result["exit"] == ExitCode.FINDINGS  # nine new findings fail --fail-on new
+    assert result["exit"] == ExitCode.FINDINGS  # twelve new findings fail --fail-on new
 
 
 def test_a_mistyped_setting_is_a_warning_not_a_print(demo_run: tuple[Path, Path, dict]) -> None:

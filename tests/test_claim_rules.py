@@ -303,16 +303,19 @@ def test_demo_reports_every_planted_claim_finding_and_no_trap(tmp_path: Path) ->
                     "described",
                     "Click & collect: tilaa verkosta ja nouda myymälästä jo samana päivänä.",
                 ),
-                ("webshop", "missing", "not found on any of 8 crawled pages"),
+                ("webshop", "missing", "not found on any of 9 crawled pages"),
             ),
         ),
     ]
     assert sorted(f["kind"] for f in findings) == [
-        "availability_mismatch",  # the social and feed plants: see tests/test_end_to_end.py
+        "availability_mismatch",  # the other plants: see tests/test_end_to_end.py
+        "campaign_not_on_shelves",
         "claim_conflict",
         "claim_conflict",
         "missing_in_channel",
         "missing_in_channel",
+        "online_store_availability_conflict",
+        "online_store_availability_conflict",
         "price_mismatch",
         "price_mismatch",
         "price_mismatch",

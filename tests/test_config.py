@@ -56,7 +56,7 @@ def test_valid_config_loads_with_every_key(tmp_path: Path) -> None:
     [
         (
             "channels:\n  - name: shop\n    kind: shop\n    start_urls: [https://a.fi/]\n",
-            "omnicheck.yml:3: channels[0].kind: 'shop' is not one of website, webshop, social, feed",
+            "omnicheck.yml:3: channels[0].kind: 'shop' is not one of website, webshop, social, feed, newsletter",
         ),
         (
             "channels:\n  - name: shop\n    kind: webshop\n",
@@ -145,6 +145,27 @@ def test_valid_config_loads_with_every_key(tmp_path: Path) -> None:
             " only the last",
         ),
         (
+            "channels:\n  - name: n\n    kind: newsletter\n",
+            "omnicheck.yml:2: channels[0].feeds: missing: a newsletter channel needs feeds (URLs"
+            " or file paths)",
+        ),
+        (
+            "channels:\n  - name: a\n    kind: social\n    feeds: [f.xml]\n"
+            "    local_inventory: [stock.csv]\n",
+            "omnicheck.yml:5: channels[0].local_inventory: only a feed channel has a"
+            " local-inventory feed (its ids are the primary feed's); this one is a social",
+        ),
+        (
+            "channels:\n  - name: a\n    kind: feed\n    feeds: [f.xml]\n    stores: s.csv\n",
+            "omnicheck.yml:5: channels[0].stores: a stores file names the stores of"
+            " local_inventory: add it",
+        ),
+        (
+            "channels:\n  - name: a\n    kind: feed\n    feeds: [f.xml]\n"
+            "    local_inventory: [l.csv]\n    stores: [s.csv]\n",
+            "omnicheck.yml:6: channels[0].stores: expected a URL or a path, got ['s.csv']",
+        ),
+        (
             "name: x\ncurrency: !!int euro\nchannels: []\n",
             "omnicheck.yml:2: malformed YAML: 'euro' is not a valid number "
             "(invalid literal for int() with base 10: 'euro')",
@@ -155,6 +176,23 @@ def test_bad_config_names_file_line_and_key(text: str, expected: str) -> None:
     with pytest.raises(ConfigError) as error:
         parse_config(text, "omnicheck.yml")
     assert str(error.value) == expected
+
+
+def test_local_inventory_and_stores_files_are_found_beside_the_configuration(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "channels:\n  - name: merchant-feed\n    kind: feed\n    feeds: [feeds/google.xml]\n"
+        "    local_inventory: [feeds/stock.csv, https://shop.example/stock.xml]\n"
+        "    stores: feeds/stores.csv\n"
+    )
+    config = parse_config(text, tmp_path / "omnicheck.yml")
+    spider = config.channel("merchant-feed").spider_arguments(tmp_path)
+    assert spider["local_inventory"] == [
+        (tmp_path / "feeds" / "stock.csv").as_uri(),
+        "https://shop.example/stock.xml",
+    ]
+    assert spider["stores"] == (tmp_path / "feeds" / "stores.csv").as_uri()
 
 
 def test_yaml_tags_are_not_executed() -> None:

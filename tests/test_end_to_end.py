@@ -163,10 +163,13 @@ def test_demo_reports_the_planted_findings_and_no_traps() -> None:
     )
     assert found == [
         ("availability_mismatch", "Makuupussi Talvi -15"),
+        ("campaign_not_on_shelves", "Kantokassi 16 L"),  # instagram campaign, both stores out
         ("claim_conflict", "Vaellusreppu 40 L"),  # weight 1,2 kg vs 1 450 g
         ("claim_conflict", "delivery_time"),  # 1–3 vs 2–5 working days
         ("missing_in_channel", "Retkituoli Kevyt"),
         ("missing_in_channel", "click_and_collect"),
+        ("online_store_availability_conflict", "Makuupussi Talvi -15"),  # sold out; Helsinki 3
+        ("online_store_availability_conflict", "Otsalamppu 300"),  # only in stores; none there
         ("price_mismatch", "Kantokassi 16 L"),
         ("price_mismatch", "Vaellusreppu 40 L"),
         ("price_mismatch", "Vaellusreppu 40 L Pro"),
@@ -182,6 +185,35 @@ def test_demo_reports_the_planted_findings_and_no_traps() -> None:
     assert price["website"]["value"] == "119.90 EUR"
     assert prices["Kantokassi 16 L"]["instagram"]["value"] == "69.90 EUR"
     assert prices["Vaellusreppu 40 L Pro"]["merchant-feed"]["value"] == "149.90 EUR"
+
+    by_kind = {(f["kind"], f["subject"].get("name")): f for f in report["findings"]}
+    shelves = by_kind[("campaign_not_on_shelves", "Kantokassi 16 L")]["channels"]
+    assert shelves["instagram"]["value"] == "campaign"
+    assert shelves["merchant-feed"]["stores"] == [
+        {"store": "Retkiaitta Helsinki", "status": "out_of_stock", "quantity": 0},
+        {"store": "Retkiaitta Tampere", "status": "out_of_stock", "quantity": 0},
+    ]
+    sold_out = by_kind[("online_store_availability_conflict", "Makuupussi Talvi -15")]["channels"]
+    assert sold_out["webshop"]["value"] == "sold out"
+    assert sold_out["merchant-feed"]["value"] == "in stock in stores"
+    assert "Retkiaitta Helsinki: in stock (3)" in sold_out["merchant-feed"]["evidence"]
+    lamp = by_kind[("online_store_availability_conflict", "Otsalamppu 300")]["channels"]
+    assert (lamp["webshop"]["value"], lamp["merchant-feed"]["value"]) == (
+        "only in stores",
+        "none in stores",
+    )
+    # Traps: the newsletter's current campaign on Retkikeitin Kompakti, which the Tampere store
+    # does not carry (its 0 in the stock feed is no empty shelf); the newsletter's last-chance
+    # e-mail of last week and last year's exported post on Kantokassi Mini 7 L, sold out online
+    # but "saatavilla myymälöistä" (true: Helsinki has 2). The only Mini finding is instagram's
+    # planted stale campaign, never the newsletter's.
+    assert not [f for f in report["findings"] if f["subject"].get("name") == "Retkikeitin Kompakti"]
+    [mini] = [f for f in report["findings"] if f["subject"].get("name") == "Kantokassi Mini 7 L"]
+    assert "newsletter" not in mini["channels"]
+    channels = {c["channel"]: c for c in report["channels"]}
+    assert channels["newsletter"]["complete"] and channels["newsletter"]["pages"] == 3
+    assert channels["merchant-feed"]["pages"] == 3  # the feed, the stores and the stock files
+    assert report["notices"] == []
 
 
 def test_unreachable_channel_is_incomplete_and_exits_3(tmp_path: Path, http_server) -> None:

@@ -69,7 +69,7 @@ def test_xlsx_has_numeric_prices_links_and_no_formulas(report: Report, tmp_path:
     path = tmp_path / "findings.xlsx"
     path.write_bytes(render(report, "xlsx"))  # type: ignore[arg-type]
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["Findings", "Resolved", "Channels", "Runs"]
+    assert workbook.sheetnames == ["Findings", "Resolved", "Channels", "Runs", "Touchpoints"]
     sheet = workbook["Findings"]
     header = [cell.value for cell in sheet[1]]
     rows = [dict(zip(header, (c for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]

@@ -14,7 +14,7 @@ from checker.engine import check_run
 from checker.linking.linker import link_offers
 from checker.linking.mentions import Catalogue
 from checker.rule_types.packs import load_rules
-from crawler.extraction.post_sources import read_posts
+from crawler.extraction.post_sources import date_order, read_posts, read_source
 from crawler.extraction.posts import availability_mentions, price_mentions
 from crawler.items import Post
 from rules import RULES_DIR
@@ -158,6 +158,30 @@ SOURCES = [
         "https://www.facebook.example/retkiaitta/posts/11",
     ),
     ("buffer.csv", 2, "Retkituoli", "2026-11-18", "https://instagram.example/p/B1"),
+    # Instagram Graph API media: the video without a caption is counted, not a post
+    (
+        "instagram_media.json",
+        2,
+        "Vaellusreppu 40 L Pro",
+        "2026-11-20",
+        "https://www.instagram.com/p/C0abc3/",
+    ),
+    # Facebook Insights' post data: the line explaining the columns is no post
+    (
+        "facebook_post_data.csv",
+        2,
+        "Kantokassi 16 L",
+        "2026-11-21",
+        "https://www.facebook.com/retkiaitta/posts/22",
+    ),
+    # LinkedIn's export: a line of description above the header
+    (
+        "linkedin_posts.csv",
+        2,
+        "Retkituoli Kevyt",
+        "2026-11-18",
+        "https://www.linkedin.com/feed/update/urn:li:activity:7001/",
+    ),
     ("post.html", 1, "Uusi Kantokassi", "2026-11-17", "https://instagram.example/p/og1/"),
 ]
 
@@ -415,3 +439,46 @@ def test_an_accessorys_price_is_not_the_products(tmp_path: Path, text: str) -> N
 def test_the_products_own_price_after_its_name_still_counts(tmp_path: Path) -> None:
     found = findings_of(tmp_path, [*SHOP, post("Kantokassi 16 L:n hinta nyt 69,90 € 🎒", 1)])
     assert found == [("price_mismatch", "Kantokassi 16 L", ["instagram", "webshop", "website"])]
+
+
+def test_month_first_exports_read_their_ambiguous_dates_month_first() -> None:
+    facebook = read_source((DATA / "facebook_post_data.csv").read_bytes(), "https://x.example/")
+    linkedin = read_source((DATA / "linkedin_posts.csv").read_bytes(), "https://x.example/")
+    days = [p.published.date().isoformat() for p in facebook.posts + linkedin.posts if p.published]
+    assert days == ["2026-11-21", "2026-11-05", "2026-11-18", "2026-11-03"]
+    assert dict(facebook.skipped) == {"posts without text": 1}
+
+
+@pytest.mark.parametrize(
+    ("values", "default", "order"),
+    [
+        (["05.11.2026", "20.11.2026"], "MDY", "DMY"),
+        (["11/05/2026", "11/20/2026"], "DMY", "MDY"),
+        (["05.11.2026", "03.11.2026"], "DMY", "DMY"),
+        (["11/05/2026 09:00"], "MDY", "MDY"),
+        (["2026-11-05", "Lifetime"], "DMY", "DMY"),
+        ([], "MDY", "MDY"),
+    ],
+)
+def test_a_date_column_says_its_own_order(values: list, default: str, order: str) -> None:
+    assert date_order(values, default) == order
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "problem"),
+    [
+        (
+            "no_text_column.csv",
+            (DATA / "no_text_column.csv").read_bytes(),
+            "no post text column in the export (expected one of message, text, full_text,",
+        ),
+        ("broken.json", b'{"data": [{"caption": "x"', "not JSON: "),
+        ("likes.json", b'{"data": [{"id": "1", "like_count": 3}]}', "no posts in the JSON"),
+        ("empty.xml", b"<rss><channel><title>x</title></channel></rss>", "no entries in the feed"),
+        ("login.html", b"<!doctype html><html><body>Log in</body></html>", "no post on the page"),
+    ],
+)
+def test_an_export_that_cannot_be_read_says_why(name: str, body: bytes, problem: str) -> None:
+    source = read_source(body, f"https://x.example/{name}")
+    assert source.posts == []
+    assert source.problem is not None and source.problem.startswith(problem)

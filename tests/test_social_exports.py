@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from crawler.extraction.feed_streams import ROW_LIMIT, TOO_LONG_ROW, UNREADABLE_ROW
-from crawler.extraction.post_sources import RawPost, read_posts
+from crawler.extraction.post_sources import read_source
 from tests.conftest import run_omnicheck
 
 GOOD = [
@@ -48,15 +48,10 @@ def export(separator: str, quoted_huge: bool) -> bytes:
 @pytest.mark.parametrize("separator", [",", ";", "\t"])
 @pytest.mark.parametrize("quoted_huge", [False, True])
 def test_the_rows_around_a_broken_one_are_read(separator: str, quoted_huge: bool) -> None:
-    results = list(read_posts(export(separator, quoted_huge), "file:///vienti.csv"))
-    assert [r if isinstance(r, str) else (r.text, r.url) for r in results] == [
-        GOOD[0][:2],
-        TOO_LONG_ROW,
-        UNREADABLE_ROW,
-        GOOD[1][:2],
-    ]
-    posts = [r for r in results if isinstance(r, RawPost)]
-    assert [post.published.date().isoformat() for post in posts if post.published] == [
+    source = read_source(export(separator, quoted_huge), "file:///vienti.csv")
+    assert [(post.text, post.url) for post in source.posts] == [GOOD[0][:2], GOOD[1][:2]]
+    assert source.skipped == {TOO_LONG_ROW: 1, UNREADABLE_ROW: 1}
+    assert [post.published.date().isoformat() for post in source.posts if post.published] == [
         "2026-11-20",
         "2026-11-21",
     ]

@@ -110,4 +110,10 @@ def describe_extraction(result: dict[str, Any]) -> str:
             f"  attribute {attribute['attribute']} {attribute['value']}{unit}"
             f"  [{attribute['source']}] “{attribute['evidence']}”"
         )
+    for stock in result.get("stock", []):
+        count = f" ({stock['quantity']})" if stock.get("quantity") is not None else ""
+        lines.append(
+            f"  store {stock['store']}: {stock['status']}{count}"
+            f"  [{stock['source']}] “{stock['evidence']}”"
+        )
     return "\n".join(lines) + "\n"

@@ -108,6 +108,7 @@ HttpUrls = Annotated[
     BeforeValidator(listed),
     Expect("a list of http(s) URLs"),
 ]
+FeedLocation = Annotated[Word, AfterValidator(_feed_location), Expect("a URL or a path")]
 FeedLocations = Annotated[
     list[Annotated[Word, AfterValidator(_feed_location)]],
     BeforeValidator(listed),

@@ -1,8 +1,8 @@
 """Reading ``omnicheck.yml``: what to crawl and which rules to apply, validated on load.
 
 Configuration is data: YAML is loaded safely (no tags, no code). Every error names the file, the
-line and the key, and says what was expected, e.g.
-``omnicheck.yml:14: channels[2].kind: 'shop' is not one of website, webshop, social, feed``.
+line and the key, and says what was expected, e.g. ``omnicheck.yml:14: channels[2].kind: 'shop'
+is not one of website, webshop, social, feed, newsletter``.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from checker.config.errors import ConfigError
 from checker.config.fields import (
     Currency,
     Days,
+    FeedLocation,
     FeedLocations,
     HttpUrls,
     Language,
@@ -45,8 +46,10 @@ from crawler.scope import Scope, overlaps
 from crawler.spiders.base import as_url
 from rules import pack_path, shipped_packs
 
-KINDS = ("website", "webshop", "social", "feed")
+KINDS = ("website", "webshop", "social", "feed", "newsletter")
 PAGE_KINDS = ("website", "webshop")
+# Channels whose items are posts (a post names products in its own words, at a time).
+POST_KINDS = ("social", "newsletter")
 # How a page channel's pages are read: as served, or through a browser that runs their scripts.
 RENDERINGS = ("html", "js")
 SELECTOR_KEYS = (
@@ -72,6 +75,8 @@ class Channel(Schema):
     start_urls: HttpUrls = []
     sitemap_urls: HttpUrls = []
     feeds: FeedLocations = []
+    local_inventory: FeedLocations = []
+    stores: FeedLocation | None = None
     allow: Patterns = []
     deny: Patterns = []
     allowed_domains: Words = []
@@ -111,6 +116,14 @@ class Channel(Schema):
             raise Problem(
                 "feeds", f"missing: a {self.kind} channel needs feeds (URLs or file paths)"
             )
+        if self.local_inventory and self.kind != "feed":
+            raise Problem(
+                "local_inventory",
+                "only a feed channel has a local-inventory feed (its ids are the primary feed's);"
+                " this one is a " + self.kind,
+            )
+        if self.stores and not self.local_inventory:
+            raise Problem("stores", "a stores file names the stores of local_inventory: add it")
         if self.render != "html" and self.kind not in PAGE_KINDS:
             raise Problem(
                 "render", f"only website and webshop pages are rendered; this is a {self.kind}"
@@ -134,6 +147,8 @@ class Channel(Schema):
         """The channel as a spider reads it (feed paths resolved against the config's folder)."""
         arguments = self.model_dump(exclude={"completeness", "market"})
         arguments["feeds"] = [as_url(location, base_dir) for location in self.feeds]
+        arguments["local_inventory"] = [as_url(place, base_dir) for place in self.local_inventory]
+        arguments["stores"] = as_url(self.stores, base_dir) if self.stores else None
         arguments["other_channels"] = self.other_channels
         return arguments
 

@@ -4,7 +4,7 @@ Every configuration file (omnicheck.yml, rule packs, waivers, link overrides) is
 of ``Schema``; this module turns the first of pydantic's errors into a ``ConfigError`` with the
 file, the line, the key path (``channels[2].kind``, not ``('channels', 2, 'kind')``) and our
 wording: "expected ..." with what the field's ``Expect`` says, "unknown key (did you mean
-'price'?)", "'shop' is not one of website, webshop, social, feed".
+'price'?)", "'shop' is not one of website, webshop, social, feed, newsletter".
 """
 
 from __future__ import annotations

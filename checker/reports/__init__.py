@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from checker.reports import csv_report, html_report, json_report, junit, table, xlsx
+from checker.reports import csv_report, html_report, json_report, junit, table, touchpoints, xlsx
 from checker.reports.model import Report, build_report, subject_label
 
-FORMATS = ("table", "json", "csv", "csv-excel", "xlsx", "junit", "html")
+FORMATS = ("table", "json", "csv", "csv-excel", "xlsx", "junit", "html", "touchpoints-csv")
 BINARY_FORMATS = ("xlsx",)
 
 
@@ -25,6 +25,7 @@ def render(report: Report, fmt: str, color: bool = False) -> str | bytes:
         "xlsx": xlsx.render,
         "junit": junit.render,
         "html": html_report.render,
+        "touchpoints-csv": touchpoints.render_csv,
     }
     return renderers[fmt](report)
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import jinja2
 
+from checker.reports import touchpoints
 from checker.reports.chart import history_chart
 from checker.reports.model import Report
 from checker.reports.wording import Wording
@@ -94,6 +95,7 @@ def render(report: Report) -> str:
             involved=Counter(channel for f in findings for channel in f["channels"]),
             chart=history_chart(report.history, say.day),
             resolved=report.resolved,
+            touchpoints=touchpoints.shown(report, say),
         )
     )
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from checker.config.model import POST_KINDS
 from checker.findings import subject_key
 from checker.findings.history import Baseline, diff, previous_baseline, run_history
 from checker.reports.wording import Wording
@@ -43,6 +44,9 @@ class Report:
     locale: str | None = None
     products_linked: int = 0
     posts: dict[str, int] = field(default_factory=dict)
+    # the touchpoint matrix stored with the run (``checker.reports.touchpoints``)
+    touchpoints: list[dict[str, Any]] = field(default_factory=list)
+    unmatched_stock: dict[str, int] = field(default_factory=dict)
 
     @cached_property
     def wording(self) -> Wording:
@@ -60,19 +64,25 @@ class Report:
             name = channel["channel"]
             if channel["kind"] in OFFER_KINDS and not channel["offers"]:
                 empty[name] = "no_offers"
-            elif channel["kind"] == "social" and not self.posts.get(name):
+            elif channel["kind"] in POST_KINDS and not self.posts.get(name):
                 empty[name] = "no_posts"
         return empty
 
     @property
     def notices(self) -> list[str]:
-        """Why some findings could not be reported: one sentence per incomplete channel."""
+        """Why some findings could not be reported: one sentence per incomplete channel, and
+        per channel whose stock per store named products the run did not link."""
         return [
             f"{channel['channel']}: crawl incomplete ({channel.get('note') or 'not finished'}); "
             "missing_in_channel findings against it are not reported, since a page not seen "
             "is no evidence that it does not exist"
             for channel in self.channels
             if not channel["complete"]
+        ] + [
+            f"{channel}: {count} store stock rows name no product the run linked (an id the"
+            " feed does not have, or a page whose product was not read); their stock was not"
+            " checked"
+            for channel, count in sorted(self.unmatched_stock.items())
         ]
 
     def shortfalls(self) -> list[str]:
@@ -196,6 +206,8 @@ def build_report(
         locale or run.get("locale"),
         store.linked_products(run_id),
         store.post_counts(run_id),
+        store.touchpoints(run_id),
+        store.unmatched_stock(run_id),
     )
     first_seen = _first_seen(store)
     for finding in [*report.findings, *report.resolved]:

@@ -1,9 +1,10 @@
 """Excel workbook (.xlsx, openpyxl): the review list a pricing team filters, annotates and shares.
 
 Sheets: ``Findings`` (one row per finding and channel, prices as numbers, links clickable,
-autofilter and frozen header), ``Resolved`` (findings of the baseline that are gone), ``Channels``
-(what each channel's crawl fetched) and ``Runs`` (findings per run). Crawled text is always
-stored as text, never as a formula.
+autofilter and frozen header), ``Resolved`` (findings of the baseline that are gone),
+``Channels`` (what each channel's crawl fetched), ``Runs`` (findings per run) and ``Touchpoints``
+(which channel states what about each service and product: ``checker.reports.touchpoints``).
+Crawled text is always stored as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from checker.reports import touchpoints
 from checker.reports.model import Report, subject_label
 from checker.reports.rows import COLUMNS, finding_rows
 
@@ -63,6 +65,8 @@ def render(report: Report) -> bytes:
         RUN_COLUMNS,
         ([entry[name] for name in RUN_COLUMNS] for entry in report.history),
     )
+    header, rows = touchpoints.table(report)
+    _table(workbook.create_sheet("Touchpoints"), tuple(header), rows)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -23,13 +23,15 @@ from checker.config.problems import Expect, Problem, Schema, first_problem, key_
 from checker.findings import Finding
 from checker.linking.linker import Product
 from checker.linking.mentions import Mention, run_day
+from checker.linking.store_stock import StockIndex
 
 
 @dataclass
 class RunView:
     """What the rules see of one run: channels, linked products (with the current social posts
     that name them), service claims, product attributes, the labels of services (ours and those
-    rule packs add), every post mention that counts on the run's day, and the run's posts."""
+    rule packs add), every post mention that counts on the run's day, the run's posts, and each
+    product's stock per store."""
 
     run: dict[str, Any]
     channels: dict[str, dict[str, Any]]
@@ -39,6 +41,10 @@ class RunView:
     labels: dict[str, str] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     posts: list[dict[str, Any]] = field(default_factory=list)
+    stock: StockIndex = field(default_factory=StockIndex)
+
+    def kind(self, channel: str) -> str | None:
+        return self.channels.get(channel, {}).get("kind")
 
     def label(self, service: str) -> str:
         return self.labels.get(service, service)

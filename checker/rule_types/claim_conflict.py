@@ -255,15 +255,17 @@ def _product_of_page(products: list[Product]) -> dict[tuple[str, str], Product]:
     return {page: product for page, product in found.items() if page not in ambiguous}
 
 
+def claim_value(low: Decimal, high: Decimal, unit: str | None) -> str:
+    """A claimed number as findings show it: "30 days", "1–3 days", "50 EUR"."""
+    return f"{low}{'–' + str(high) if high != low else ''} {unit or ''}".strip()
+
+
 def _service_evidence(claims: list[dict[str, Any]], unit: str) -> dict[str, Any]:
     """A channel's values for one service, each with the first sentence that states it."""
     first: dict[tuple[Decimal, Decimal], dict[str, Any]] = {}
     for claim in claims:
         first.setdefault((claim["low"], claim["high"]), claim)
-    values = [
-        f"{low}{'–' + str(high) if high != low else ''} {unit}".strip()
-        for low, high in sorted(first)
-    ]
+    values = [claim_value(low, high, unit) for low, high in sorted(first)]
     chosen = [first[value] for value in sorted(first)][:MAX_SENTENCES]
     return {
         "url": chosen[0]["url"],

@@ -6,7 +6,8 @@
 - A social post still within its channel's recency whose campaign window ended ("tarjous
   voimassa 20.–30.11.") and whose campaign price is no longer what the other channels ask.
   A newer current post about the same product on the same channel replaces it, and a price the
-  other channels still ask is no finding: the campaign was simply extended.
+  other channels still ask is no finding: the campaign was simply extended. A newsletter is
+  never stale: an e-mail is sent once, and its campaign ending after it was sent is history.
 
 **Why it matters**: a customer who comes for the campaign price finds another one at the
 checkout; in the EU a price shown as a campaign must hold for the period it is shown.
@@ -65,6 +66,8 @@ class StaleCampaign(RuleType):
         for mention in view.mentions:
             if mention.state != "ended" or not self._wanted(mention.post["channel"]):
                 continue
+            if view.kind(mention.post["channel"]) == "newsletter":
+                continue  # an e-mail is sent once: its campaign ending later is no stale price
             if _day(mention.post["valid_until"]) >= cutoff:
                 continue
             finding = self._post_finding(mention, view)

@@ -20,7 +20,14 @@ import redis
 from scrapy import Request, Spider
 from scrapy_redis.dupefilter import RFPDupeFilter
 
-from crawler.distributed.protocol import JOB_KEY, CrawlKeys, connect, decode_item, requeue
+from crawler.distributed.protocol import (
+    JOB_KEY,
+    CrawlKeys,
+    connect,
+    decode_item,
+    encode_item,
+    requeue,
+)
 from crawler.distributed.scheduler import FifoRequestQueue
 from crawler.run.plan import CrawlPlan
 from crawler.run.process import SPIDERS, finish_channels, start_run
@@ -110,13 +117,16 @@ def seed(
     spider = SPIDERS[channel["kind"]](channel=channel, **arguments)
     queue = FifoRequestQueue(server, spider, keys.requests(channel["name"]))
     seen = RFPDupeFilter(server, key=keys.seen(channel["name"]))
-    for request in asyncio.run(_start_requests(spider)):
-        if not seen.request_seen(request):
-            queue.push(request)
+    for output in asyncio.run(_start(spider)):
+        if not isinstance(output, Request):
+            # what start() records itself (a configured file that does not exist)
+            server.rpush(keys.items, encode_item(output))
+        elif not seen.request_seen(output):
+            queue.push(output)
 
 
-async def _start_requests(spider: Spider) -> list[Request]:
-    return [request async for request in spider.start() if isinstance(request, Request)]
+async def _start(spider: Spider) -> list[Any]:
+    return [output async for output in spider.start()]
 
 
 def drain(server: redis.Redis, keys: CrawlKeys, store: Store, run_id: int) -> int:

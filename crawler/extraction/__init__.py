@@ -15,15 +15,16 @@ from crawler.extraction.offers import ExtractionOptions, extract_offers
 from crawler.extraction.page import ParsedPage
 from crawler.extraction.prices import currency_code, plausible
 from crawler.extraction.script_built import SCRIPT_BUILT, looks_script_built
+from crawler.extraction.store_stock import page_store_stock
 from crawler.extraction.structured import structured_data
-from crawler.items import Offer, ProductAttribute, ServiceClaim
+from crawler.items import Offer, ProductAttribute, ServiceClaim, StoreStock
 
 
 @dataclass
 class PageExtraction:
-    """What one page says: its offers, service claims and product attributes, and what could not
-    be read. Attributes are read only from pages that offer a product: elsewhere a weight or a
-    volume is about nothing omnicheck can link."""
+    """What one page says: its offers, service claims, product attributes and stock per store,
+    and what could not be read. Attributes and store stock are read only from pages that offer a
+    product: elsewhere a weight or a store's stock is about nothing omnicheck can link."""
 
     url: str
     title: str | None = None
@@ -31,6 +32,7 @@ class PageExtraction:
     offers: list[Offer] = field(default_factory=list)
     claims: list[ServiceClaim] = field(default_factory=list)
     attributes: list[ProductAttribute] = field(default_factory=list)
+    stock: list[StoreStock] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
 
@@ -70,6 +72,7 @@ def extract_page(
         offers=offers,
         claims=claims,
         attributes=attributes,
+        stock=page_store_stock(page, data, offers, options),
         problems=list(page.problems),
         links=[str(href) for href in page.tree.xpath("//a[@href]/@href")],
     )

@@ -130,22 +130,65 @@ def read_text(text: str | None) -> Reading:
         return Reading()
     vocabulary = _vocabulary()
     normal = normalise(GLUED.sub(". ", text))
-    online: list[tuple[int, str, str, str | None]] = []
+    online: list[Phrase] = []
     stores: list[str] = []
+    for phrase in phrases(normal):
+        clause = _clause(normal, phrase.start, phrase.end)
+        if phrase.note is None and _about_stores(clause, phrase.text, vocabulary):
+            stores.append(f"{phrase.status}: {clause}")
+            continue
+        online.append(phrase)
+    note = STORES_NOTE + "; ".join(stores) if stores else None
+    if not online:
+        return Reading(UNKNOWN, "", note)
+    found = max(online, key=lambda phrase: len(phrase.text))
+    return Reading(found.status, found.text, note or found.note)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A stock phrase where it stands in a normalised text, with the status it states."""
+
+    start: int
+    end: int
+    status: str
+    text: str
+    note: str | None
+
+
+def phrases(normal: str) -> list[Phrase]:
+    """Every stock phrase of a text ``normalise`` gave; an in-stock phrase denied in its clause
+    (or next to a count of zero) states out of stock."""
+    vocabulary = _vocabulary()
+    found = []
     for match in vocabulary.pattern.finditer(normal):
         status, note = vocabulary.phrases[match.group(0).lower()]
         if status == IN_STOCK and _denied(normal, match, vocabulary):
             status = "out_of_stock"
-        clause = _clause(normal, match.start(), match.end())
-        if note is None and _about_stores(clause, match.group(0), vocabulary):
-            stores.append(f"{status}: {clause}")
-            continue
-        online.append((len(match.group(0)), status, match.group(0), note))
-    note = "in stores: " + "; ".join(stores) if stores else None
-    if not online:
-        return Reading(UNKNOWN, "", note)
-    _, status, phrase, class_note = max(online, key=lambda found: found[0])
-    return Reading(status, phrase, note or class_note)
+        found.append(Phrase(match.start(), match.end(), status, match.group(0), note))
+    return found
+
+
+# How a page's words about the shops are kept beside its online status: "in stores: " and, for
+# each clause, its status and words ("in_stock: Finns i lager i 5 butiker").
+STORES_NOTE = "in stores: "
+ONLY_IN_STORES = "only in stores"
+
+
+def stores_promised(note: str | None) -> bool | None:
+    """What a page's note about the shops says: True when it sends customers to the shops (the
+    product is only in stores, or in stock in them), False when it says the shops have none
+    either, None when it says nothing about them."""
+    if not note:
+        return None
+    if note == ONLY_IN_STORES:
+        return True
+    if not note.startswith(STORES_NOTE):
+        return None
+    statuses = {part.split(":", 1)[0].strip() for part in note[len(STORES_NOTE) :].split("; ")}
+    if statuses == {IN_STOCK}:
+        return True
+    return False if IN_STOCK not in statuses else None
 
 
 def _denied(text: str, match: re.Match[str], vocabulary: _Vocabulary) -> bool:
@@ -172,6 +215,22 @@ def _about_stores(clause: str, phrase: str, vocabulary: _Vocabulary) -> bool:
     """A clause naming a store and not the web shop ("Finns i lager i 5 butiker")."""
     rest = clause.replace(phrase, " ", 1)
     return bool(vocabulary.stores.search(rest)) and not vocabulary.online.search(rest)
+
+
+@cache
+def _store_block_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = load_vocabulary("availability")["store_stock"]
+    return (
+        re.compile("|".join(map(re.escape, words["block_places"])), re.IGNORECASE),
+        re.compile("|".join(map(re.escape, words["block_stock"])), re.IGNORECASE),
+    )
+
+
+def names_store_block(names: str) -> bool:
+    """Whether class or id words name a block of stock per store ("store-availability",
+    "butikslager", "myymalasaatavuus"): a word for a place and one for stock."""
+    places, stock = _store_block_words()
+    return bool(places.search(names) and stock.search(names))
 
 
 def is_buy_label(label: str | None) -> bool:

@@ -37,6 +37,8 @@ RANGE_END_DAY = re.compile("^" + DASH + r"(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d
 # Retkikeitin vain 79 €"): the date belongs to the words after it as much as to those before.
 SENTENCE = re.compile(r"(?<=[.!?])(?<!\d\.)\s+(?=\W*[A-ZÅÄÖ])|\n+|[•|]")
 HALF_YEAR = timedelta(days=183)
+# Read only when a post gives no other window (see rules/vocab/campaigns.yml).
+LAST_CHANCE = ("last_chance",)
 STATES = ("current", "upcoming", "ended", "history", "undated")
 
 
@@ -93,14 +95,17 @@ def _vocabulary() -> dict[str, Any]:
 def campaign_window(text: str, published: date) -> CampaignWindow | None:
     """The campaign window a post states, relative to the day it was published; None if none."""
     vocabulary = _vocabulary()
-    for sentence in SENTENCE.split(text):
-        if not vocabulary["markers"].search(sentence):
-            continue
+    sentences = [s for s in SENTENCE.split(text) if vocabulary["markers"].search(s)]
+    for sentence in sentences:
         window = (
             _sentence_window(sentence, published)
             or _week_window(sentence, published)
             or _relative_window(sentence, published)
         )
+        if window is not None:
+            return window
+    for sentence in sentences:
+        window = _relative_window(sentence, published, LAST_CHANCE)
         if window is not None:
             return window
     return None
@@ -250,11 +255,16 @@ def _week_window(sentence: str, published: date) -> CampaignWindow | None:
     return CampaignWindow(start, end, match.group(0))
 
 
-def _relative_window(sentence: str, published: date) -> CampaignWindow | None:
+def _relative_window(
+    sentence: str, published: date, periods: tuple[str, ...] = ("today", "weekend", "week", "month")
+) -> CampaignWindow | None:
     sunday = published + timedelta(days=(6 - published.weekday()) % 7)
     month_end = published.replace(day=calendar.monthrange(published.year, published.month)[1])
     ends = {"today": published, "weekend": sunday, "week": sunday, "month": month_end}
+    ends[LAST_CHANCE[0]] = published + timedelta(days=1)
     for period, pattern in _vocabulary()["relative"].items():
+        if period not in periods:
+            continue
         match = pattern.search(sentence)
         if match:
             return CampaignWindow(published, ends[period], match.group(0))

@@ -74,6 +74,10 @@ def extract_offers(
         block = ProductBlock(page, markup.heading)
         _read_availability(offers, markup, block, options)
         _implied_availability(offers, block, data, options)
+    elif offers[0].availability != availability.IN_STOCK and not _store_note(offers[0]):
+        # Structured data says it cannot be bought online; the page's words may add where it
+        # can ("Loppu verkkokaupasta – saatavilla myymälöistä"): kept beside the status.
+        _read_store_note(offers[0], markup or visible.ProductMarkup(page))
     for offer in offers:
         offer.canonical_url = offer.canonical_url or page.canonical_url
     return offers
@@ -327,6 +331,16 @@ def _read_availability(
         record(offers[0], "availability", signal.source, signal.evidence)
     if signal.note:
         offers[0].evidence["store_availability"] = signal.note[:SNIPPET]
+
+
+def _store_note(offer: Offer) -> str | None:
+    return offer.evidence.get("store_availability")
+
+
+def _read_store_note(offer: Offer, markup: visible.ProductMarkup) -> None:
+    signal = ProductBlock(markup.page, markup.heading).availability()
+    if signal is not None and signal.note:
+        offer.evidence["store_availability"] = signal.note[:SNIPPET]
 
 
 def _implied_availability(

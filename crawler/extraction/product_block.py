@@ -111,7 +111,9 @@ class ProductBlock:
             return None
         return StockSignal(reading.status, "text", text[:SNIPPET], reading.note)
 
-    def _stock_messages(self) -> list[Any]:
+    def _stock_messages(self, stores_too: bool = False) -> list[Any]:
+        """Elements marked as stock messages; with ``stores_too`` also those of a block of stock
+        per store (which never give the online status, but say the page is not silent)."""
         marked = []
         for element in self.page.tree.xpath(STOCK_MARKED):
             names = f"{element.get('class', '')} {element.get('id', '')}"
@@ -119,6 +121,8 @@ class ProductBlock:
                 continue
             if not any(token.startswith(STOCK_TOKENS) for token in tokens(names)):
                 continue
+            if not stores_too and _in_store_block(element):
+                continue  # stock per store (``store_stock``), not the online status
             if self._readable(element):
                 marked.append(element)
         # A marked element inside another marked one: the innermost carries the message.
@@ -130,7 +134,8 @@ class ProductBlock:
         words the vocabulary lacks counts: "Dostępne szt." is not silence), no buy button,
         shown or not (a shop hides or disables it when it cannot sell), and no phrase in its text
         saying anything but in stock (a sold-out notice in a plain paragraph, a shop's stock)."""
-        if any(LETTER.search(visible_text(element)) for element in self._stock_messages()):
+        messages = self._stock_messages(stores_too=True)
+        if any(LETTER.search(visible_text(element)) for element in messages):
             return False
         if self._buy_buttons(unusable_too=True):
             return False
@@ -163,7 +168,7 @@ class ProductBlock:
         markers = price_words().other_products_markers
         mine = True
         for node in (element, *element.iterancestors()):
-            if node.tag in INVISIBLE_TAGS or (shown_only and _hidden(node)):
+            if node.tag in INVISIBLE_TAGS or (shown_only and hidden(node)):
                 return False
             mine = mine and node not in self._anchor_chain
             names = tokens(f"{node.get('class', '')} {node.get('id', '')}") if mine else ()
@@ -194,6 +199,13 @@ class ProductBlock:
 
     def _distance(self, element: Any) -> int:
         return abs(self._order.get(element, 0) - self._order.get(self.anchor, 0))
+
+
+def _in_store_block(element: Any) -> bool:
+    return any(
+        availability.names_store_block(f"{node.get('class', '')} {node.get('id', '')}")
+        for node in (element, *element.iterancestors())
+    )
 
 
 def visible_text(element: Any) -> str:
@@ -258,7 +270,7 @@ def _disabled(element: Any) -> bool:
     )
 
 
-def _hidden(node: Any) -> bool:
+def hidden(node: Any) -> bool:
     if node.get("hidden") is not None or node.get("aria-hidden") == "true":
         return True
     if HIDDEN_STYLE.search(node.get("style") or ""):

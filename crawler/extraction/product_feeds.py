@@ -244,6 +244,7 @@ def row_offer(row: dict[str, str], number: int, options: FeedOptions) -> Offer |
         gtin=gtin,
         mpn=mpn,
         sku=sku,
+        item_id=row.get("id") or None,
         feed=options.url,
     )
     if cut:

@@ -11,7 +11,14 @@ from crawler.extraction import availability
 from crawler.extraction.options import ExtractionOptions
 from crawler.extraction.page import ParsedPage
 from crawler.extraction.prices import Money, parse_price, plausible, to_decimal
-from crawler.extraction.structured import as_list, first_text, offers_of, type_names, variants_of
+from crawler.extraction.structured import (
+    as_list,
+    first_text,
+    offers_of,
+    store_places,
+    type_names,
+    variants_of,
+)
 from crawler.items import Offer
 
 REGULAR_PRICE_TYPES = {"strikethroughprice", "listprice", "msrp", "srp", "regularprice"}
@@ -30,6 +37,11 @@ def from_product(
     variants = variants_of(node)
     for variant in variants:
         own_offers.extend(offers_of(variant))
+    # An offer made at a store (``availableAtOrFrom`` a Store) says nothing about buying online:
+    # its stock is the store's (``crawler.extraction.store_stock``), and its price counts only
+    # when the product has no other offer.
+    online = [item for item in own_offers if not store_places(item)]
+    own_offers = online or own_offers
     prices: list[tuple[Money, dict[str, Any]]] = []
     statuses: list[str] = []
     for item in own_offers:
@@ -55,16 +67,23 @@ def from_product(
         offer_url = first_text(chosen.get("url"))
         if offer_url and offer_url.startswith("http"):
             offer.canonical_url = offer_url
-    status = _product_status(statuses)
+    status = _product_status(statuses) if online else availability.UNKNOWN
     if status != availability.UNKNOWN:
         offer.availability = status
         record(offer, "availability", syntax, _status_evidence(own_offers, status))
+    if any(_in_store_only(item) for item in online):
+        offer.evidence["store_availability"] = availability.ONLY_IN_STORES
     old, current = offer.regular_price, offer.price
     if old is not None and current is not None and old <= current:
         offer.regular_price = None
     if offer.price is None and not offer.name:
         return None
     return offer
+
+
+def _in_store_only(item: dict[str, Any]) -> bool:
+    value = first_text(item.get("availability")) or ""
+    return value.rstrip("/").rsplit("/", 1)[-1].lower() == "instoreonly"
 
 
 def _selling_price(

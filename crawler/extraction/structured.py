@@ -335,6 +335,22 @@ def offers_of(product: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:
     return found
 
 
+def store_places(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stores an offer (or a product) is ``availableAtOrFrom``: places typed as a store or a
+    local business (``Store``, ``SportingGoodsStore``, ``LocalBusiness``...) or given a
+    ``branchCode``. A place in words ("dudley, United Kingdom", where a marketplace's item ships
+    from) or an untyped place is no store."""
+    return [
+        place
+        for place in as_list(node.get("availableAtOrFrom"))
+        if isinstance(place, dict)
+        and (
+            place.get("branchCode")
+            or any(name.endswith("store") or name == "localbusiness" for name in type_names(place))
+        )
+    ]
+
+
 def variants_of(product: dict[str, Any]) -> list[dict[str, Any]]:
     return [v for v in as_list(product.get("hasVariant")) if isinstance(v, dict)]
 

@@ -41,6 +41,7 @@ from crawler.run.plan import DEFAULT_COMPLETENESS, ChannelPlan, CrawlPlan
 from crawler.run.progress import CrawlProgress
 from crawler.spiders.channel import ChannelSpider
 from crawler.spiders.feed import FeedSpider
+from crawler.spiders.newsletter import NewsletterSpider
 from crawler.spiders.social import SocialSpider
 from crawler.store import StorageError, Store
 from crawler.store.liveness import HEARTBEAT_SECONDS, local_time
@@ -50,6 +51,7 @@ SPIDERS = {
     "webshop": ChannelSpider,
     "social": SocialSpider,
     "feed": FeedSpider,
+    "newsletter": NewsletterSpider,
 }
 # A crawl stopped from outside; None: the reactor was killed.
 INTERRUPTED = {*STOPPED_FROM_OUTSIDE, None}

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import scrapy
 from twisted.python.failure import Failure
@@ -77,6 +78,28 @@ class ChannelSpiderBase(scrapy.Spider):
             host == domain.lower() or host.endswith(f".{domain.lower()}")
             for domain in self.allowed_domains
         )
+
+
+def local_path(url: str) -> Path | None:
+    """The path a file:// URL names; None for other URLs."""
+    parts = urlsplit(url)
+    return Path(url2pathname(parts.path)) if parts.scheme == "file" else None
+
+
+def file_meta(url: str) -> dict[str, Any]:
+    """A local file has no host: Scrapy's offsite filter must let it through (it would drop it
+    unseen when the channel's other feeds are on the web)."""
+    return {"allow_offsite": True} if url.startswith("file:") else {}
+
+
+def missing_file(channel: str, url: str) -> PageVisit | None:
+    """A configured file or folder that does not exist, recorded as a failed seed with a reason
+    a person reads (Scrapy would retry it and log a traceback)."""
+    path = local_path(url)
+    if path is None or path.exists():
+        return None
+    return PageVisit(channel, url, ok=False, reason=f"no such file or folder: {path}",
+                     category="unreadable", depth=0)  # fmt: skip
 
 
 def as_url(location: str, base: Path | None = None) -> str:

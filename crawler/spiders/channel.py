@@ -181,7 +181,7 @@ class ChannelSpider(ChannelSpiderBase):
         if unpriced:
             # Products shown without a price omnicheck can stand behind: counted, never guessed.
             skipped["no price"] = unpriced
-        items = [*result.offers, *result.claims, *result.attributes]
+        items = [*result.offers, *result.claims, *result.attributes, *result.stock]
         cut = sum(1 for item in items if cut_long_text(item))
         if cut:
             skipped[TEXT_CUT] = cut

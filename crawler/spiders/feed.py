@@ -15,6 +15,10 @@ A feed that gives no offers is recorded like a failed page, with a category
 (``crawler.failures``): its download's, or ``unreadable`` / ``too_large`` for its content. A note
 on its encoding is the reason of its record; rows that could not be read, rows with characters
 that did not decode, and offers with a value cut are counted in its ``skipped``.
+
+A channel's ``local_inventory`` files (stock per store, Merchant Center's format) are fetched the
+same way, after its ``stores`` file, and read by ``crawler.extraction.local_inventory``; a stores
+file not read is recorded and the stock is read by store code.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import csv
 import zlib
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import scrapy
@@ -33,6 +37,12 @@ from w3lib.encoding import http_content_type_encoding
 
 from crawler.downloads import TO_FILE, body_size, discard_body, open_body
 from crawler.extraction.feed_streams import FeedTooLarge
+from crawler.extraction.local_inventory import (
+    InventoryOptions,
+    Store,
+    read_local_inventory,
+    read_stores,
+)
 from crawler.extraction.product_feeds import FeedOptions, read_rows, row_offer
 from crawler.items import TEXT_CUT, Batch, Offer, PageVisit
 from crawler.spiders.base import ChannelSpiderBase, as_url
@@ -53,25 +63,93 @@ class FeedSpider(ChannelSpiderBase):
     custom_settings = {"CONCURRENT_ITEMS": 1}
 
     async def start(self) -> AsyncIterator[Any]:
-        settings = self.crawler.settings
         for location in self.channel.get("feeds") or []:
-            url = as_url(location)
-            meta = {
-                TO_FILE: True,
-                "download_timeout": settings.getfloat("OMNICHECK_FEED_TIMEOUT"),
-                "download_maxsize": settings.getint("OMNICHECK_FEED_MAXSIZE"),
-                "download_warnsize": settings.getint("OMNICHECK_FEED_WARNSIZE"),
-                "dont_cache": True,
-                # A file has no host: Scrapy's offsite filter would drop it.
-                "allow_offsite": url.startswith("file:"),
-            }
-            yield scrapy.Request(
-                url,
-                callback=self.parse_feed,
-                errback=self.feed_failed,
-                headers={"Accept-Encoding": "gzip"},  # the one compression read as a stream
-                meta=meta,
-            )
+            yield self.file_request(as_url(location), self.parse_feed)
+        if self.channel.get("stores"):
+            stores = as_url(self.channel["stores"])
+            yield self.file_request(stores, self.parse_stores, errback=self.stores_failed)
+        elif self.channel.get("local_inventory"):
+            for request in self.stock_requests({}):
+                yield request
+
+    def file_request(
+        self, url: str, callback: Any, errback: Any = None, **arguments: Any
+    ) -> scrapy.Request:
+        """A feed's request: its body to a file, under the feed limits; a seed (depth 0)."""
+        settings = self.crawler.settings
+        meta = {
+            TO_FILE: True,
+            "download_timeout": settings.getfloat("OMNICHECK_FEED_TIMEOUT"),
+            "download_maxsize": settings.getint("OMNICHECK_FEED_MAXSIZE"),
+            "download_warnsize": settings.getint("OMNICHECK_FEED_WARNSIZE"),
+            "dont_cache": True,
+            # A file has no host: Scrapy's offsite filter would drop it.
+            "allow_offsite": url.startswith("file:"),
+            # a file the configuration names is a seed, also when another one's callback asks
+            "depth_reset": True,
+        }
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=errback or self.feed_failed,
+            headers={"Accept-Encoding": "gzip"},  # the one compression read as a stream
+            meta=meta,
+            cb_kwargs=arguments,
+        )
+
+    # -- stock per store (``crawler.extraction.local_inventory``) ---------------------------
+
+    def parse_stores(self, response: Response) -> Iterator[Any]:
+        """The stores file, then the local-inventory feeds that name its stores."""
+        url = (response.meta.get("redirect_urls") or [response.url])[0]
+        stores: dict[str, Store] = {}
+        try:
+            with open_body(response) as stream:
+                stores = read_stores(stream)
+        except UNREADABLE as problem:
+            yield unreadable(self.channel_name, url, str(problem))
+        else:
+            size = body_size(response)
+            yield PageVisit(self.channel_name, url, response.status, content_type="stores",
+                            size=size, depth=0)  # fmt: skip
+        finally:
+            discard_body(response)
+        yield from self.stock_requests(stores)
+
+    def stores_failed(self, failure: Failure) -> Iterator[Any]:
+        """A stores file not read: recorded; the stock is read all the same, by store code."""
+        yield from self.feed_failed(failure)
+        yield from self.stock_requests({})
+
+    def stock_requests(self, stores: dict[str, Store]) -> Iterator[scrapy.Request]:
+        for location in self.channel.get("local_inventory") or []:
+            yield self.file_request(as_url(location), self.parse_stock, stores=stores)
+
+    def parse_stock(self, response: Response, stores: dict[str, Store]) -> Iterator[Any]:
+        """A local-inventory feed's rows in batches, then its ``PageVisit``."""
+        url = (response.meta.get("redirect_urls") or [response.url])[0]
+        options = InventoryOptions(
+            self.channel_name, url, self.options.currency, self.options.locale
+        )
+        size = self.crawler.settings.getint("OMNICHECK_BATCH_SIZE", 500)
+        rows, size_read = 0, body_size(response)
+        skipped: Counter[str] = Counter()
+        problem = None
+        try:
+            with open_body(response) as stream:
+                found = read_local_inventory(stream, options, stores)
+                for batch in batches(found, size, skipped):
+                    rows += len(batch.items)
+                    yield batch
+        except UNREADABLE as error:
+            problem = f"unreadable local-inventory feed after {rows} rows: {error}"
+        finally:
+            discard_body(response)
+        if problem or not rows:
+            yield unreadable(self.channel_name, url, problem or "no stock rows in the file")
+            return
+        yield PageVisit(self.channel_name, url, response.status, content_type="local-inventory",
+                        size=size_read, skipped=dict(skipped), depth=0)  # fmt: skip
 
     def parse_feed(self, response: Response) -> Iterator[Batch | PageVisit]:
         try:
@@ -146,3 +224,24 @@ class FeedSpider(ChannelSpiderBase):
             skipped=dict(skipped),
             depth=0,
         )
+
+
+def batches(results: Iterable[Any], size: int, skipped: Counter[str]) -> Iterator[Batch]:
+    """Items in batches of ``size``; a text among them (why a row was skipped) is counted in
+    ``skipped`` instead."""
+    batch: list[Any] = []
+    for result in results:
+        if isinstance(result, str):
+            skipped[result] += 1
+            continue
+        batch.append(result)
+        if len(batch) >= size:
+            yield Batch(batch)
+            batch = []
+    if batch:
+        yield Batch(batch)
+
+
+def unreadable(channel: str, url: str, reason: str) -> PageVisit:
+    """A configured file that gave nothing: a failed seed, with the reason a person reads."""
+    return PageVisit(channel, url, ok=False, reason=reason[:200], category="unreadable", depth=0)

@@ -9,7 +9,6 @@ for the accepted shapes).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -19,9 +18,9 @@ from scrapy.http import Response
 from crawler.extraction.campaigns import campaign_window
 from crawler.extraction.claims import extract_claims
 from crawler.extraction.page import TextBlock
-from crawler.extraction.post_sources import RawPost, read_posts
+from crawler.extraction.post_sources import PostSource, RawPost, read_source
 from crawler.items import TEXT_CUT, Batch, PageVisit, Post, cut_long_text
-from crawler.spiders.base import ChannelSpiderBase, as_url
+from crawler.spiders.base import ChannelSpiderBase, as_url, file_meta, missing_file
 
 DEFAULT_RECENCY_DAYS = 14
 
@@ -31,21 +30,31 @@ class SocialSpider(ChannelSpiderBase):
 
     async def start(self) -> AsyncIterator[Any]:
         for location in self.channel.get("feeds") or []:
-            yield scrapy.Request(as_url(location), callback=self.parse, errback=self.failed)
-
-    def parse(self, response: Response) -> Iterator[Batch]:
-        """The posts, claims and record of one feed or export as one item: stored together, so
-        a killed crawl never keeps half of them (``--resume`` reads the feed again)."""
-        items: list[Any] = []
-        posts = claims = cut = 0
-        skipped: Counter[str] = Counter()
-        for raw in read_posts(response.body, response.url):
-            if isinstance(raw, str):  # a row of an export that could not be read
-                skipped[raw] += 1
+            url = as_url(location)
+            missing = missing_file(self.channel_name, url)
+            if missing is not None:
+                yield missing
                 continue
-            posts += 1
+            for output in self.requests(url):
+                yield output
+
+    def requests(self, url: str) -> Iterator[Any]:
+        """What reading one of the channel's feeds starts with."""
+        yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta=file_meta(url))
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        yield from self.posts_of(read_source(response.body, response.url), response, "posts")
+
+    def posts_of(self, source: PostSource, response: Response, content: str) -> Iterator[Batch]:
+        """The source's posts and the services they promise, and the record of reading it, as
+        one item: stored together, so a killed crawl never keeps half of them (``--resume``
+        reads the source again)."""
+        items: list[Any] = []
+        claims = 0
+        for raw in source.posts:
             post = self.post(raw)
-            cut += bool(cut_long_text(post))
+            if cut_long_text(post):
+                source.skipped[TEXT_CUT] += 1
             items.append(post)
             blocks = [TextBlock(line, "main") for line in raw.text.split("\n")]
             for claim in extract_claims(
@@ -57,18 +66,21 @@ class SocialSpider(ChannelSpiderBase):
                 locale=self.options.locale,
             ):
                 claims += 1
-                cut += bool(cut_long_text(claim))
+                if cut_long_text(claim):
+                    source.skipped[TEXT_CUT] += 1
                 items.append(claim)
         visit = PageVisit(
             self.channel_name,
             response.url,
             response.status,
-            ok=bool(posts),
-            reason=None if posts else "no posts in feed",
-            content_type="posts",
+            ok=bool(source.posts),
+            reason=None if source.posts else source.problem or f"no {content} in it",
+            category=None if source.posts else "unreadable",
+            content_type=content,
             size=len(response.body),
             claims=claims,
-            skipped={**skipped, TEXT_CUT: cut} if cut else dict(skipped),
+            skipped=dict(source.skipped),
+            depth=response.meta.get("depth", 0),
         )
         yield Batch([*items, visit])
 

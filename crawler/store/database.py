@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from crawler.failures import LIMITS, NOT_FAILURES
-from crawler.items import Offer, PageVisit, Post, ProductAttribute, ServiceClaim
+from crawler.items import Offer, PageVisit, Post, ProductAttribute, ServiceClaim, StoreStock
 from crawler.store.errors import StoreError, translated
 from crawler.store.rows import (
     as_decimal,
@@ -30,9 +30,11 @@ from crawler.store.rows import (
     json_default,
     offer_row,
     page_row,
+    stock_row,
 )
 from crawler.store.runs import Runs
 from crawler.store.schema import migrate
+from crawler.store.stock import StockTables
 
 _LIMITS = ", ".join(f"'{category}'" for category in LIMITS)
 # A page a crawl limit dropped counts once, and not at all when its URL was asked for after all
@@ -43,7 +45,7 @@ COUNTED = f"""(COALESCE(p.category, '') NOT IN ({_LIMITS}) OR NOT EXISTS (
     AND q.id != p.id AND (q.id < p.id OR COALESCE(q.category, '') NOT IN ({_LIMITS}))))"""
 
 
-class Store(Runs):
+class Store(Runs, StockTables):
     """A results database. Writes happen in transactions; a run is complete only when marked so.
 
     A write that fails for a reason outside the program (disk full, read-only, locked longer
@@ -71,7 +73,7 @@ class Store(Runs):
 
     def add_items(self, run_id: int, items: Iterable[Any]) -> None:
         """Write a batch of crawl items in one transaction."""
-        pages, offers, claims, attributes, posts = [], [], [], [], []
+        pages, offers, claims, attributes, posts, stock = [], [], [], [], [], []
         for item in items:
             if isinstance(item, Offer):
                 offers.append(offer_row(run_id, item))
@@ -83,7 +85,13 @@ class Store(Runs):
                 attributes.append(attribute_row(run_id, item))
             elif isinstance(item, PageVisit):
                 pages.append(page_row(run_id, item))
+            elif isinstance(item, StoreStock):
+                stock.append(stock_row(run_id, item))
         with self.writing():
+            if stock:
+                self.db.conn.executemany(
+                    insert_sql("store_stock", stock[0]), [tuple(s.values()) for s in stock]
+                )
             if pages:
                 self.db.conn.executemany(
                     insert_sql("pages", pages[0]), [tuple(p.values()) for p in pages]

@@ -12,7 +12,7 @@ from dataclasses import asdict, is_dataclass
 from decimal import Decimal
 from typing import Any
 
-from crawler.items import Offer, PageVisit, ProductAttribute, ServiceClaim
+from crawler.items import Offer, PageVisit, ProductAttribute, ServiceClaim, StoreStock
 
 
 def dumps(value: Any) -> str:
@@ -63,7 +63,29 @@ def offer_row(run_id: int, offer: Offer) -> dict[str, Any]:
         "sources": dumps(offer.sources),
         "evidence": dumps(offer.evidence),
         "published": offer.published,
+        "item_id": offer.item_id,
         "feed": offer.feed,
+    }
+
+
+def stock_row(run_id: int, stock: StoreStock) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "channel": stock.channel,
+        "url": stock.url,
+        "store": stock.store,
+        "store_name": stock.store_name,
+        "city": stock.city,
+        "status": stock.status,
+        "quantity": stock.quantity,
+        "item_id": stock.item_id,
+        "name": stock.name,
+        "sku": stock.sku,
+        "gtin": stock.gtin,
+        "price": as_text(stock.price),
+        "currency": stock.currency,
+        "source": stock.source,
+        "evidence": stock.evidence,
     }
 
 

@@ -133,11 +133,15 @@ CREATE INDEX IF NOT EXISTS pages_run ON pages(run_id, channel);
 """
 
 
-@migrations()
-def create_tables(db: sqlite_utils.Database) -> None:
-    for statement in TABLES.split(";"):
+def execute_all(db: sqlite_utils.Database, statements: str) -> None:
+    for statement in statements.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+@migrations()
+def create_tables(db: sqlite_utils.Database) -> None:
+    execute_all(db, TABLES)
 
 
 # Columns added after their table was first released, before migrations were recorded.
@@ -200,6 +204,55 @@ def index_pages_by_url(db: sqlite_utils.Database) -> None:
     # Pages a crawl limit dropped are counted once per URL, and not when the URL was fetched
     # after all: a look-up by URL for each (crawler/store/database.py).
     db.execute("CREATE INDEX IF NOT EXISTS pages_url ON pages(run_id, channel, url)")
+
+
+STORE_STOCK = """
+CREATE TABLE IF NOT EXISTS store_stock (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    channel TEXT NOT NULL,
+    url TEXT NOT NULL,
+    store TEXT NOT NULL,
+    store_name TEXT,
+    city TEXT,
+    status TEXT NOT NULL,
+    quantity INTEGER,
+    item_id TEXT,
+    name TEXT, sku TEXT, gtin TEXT,
+    price TEXT, currency TEXT,
+    source TEXT NOT NULL,
+    evidence TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS store_stock_run ON store_stock(run_id, channel);
+CREATE TABLE IF NOT EXISTS touchpoints (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    position INTEGER NOT NULL,
+    subject_kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    label TEXT NOT NULL,
+    findings INTEGER NOT NULL DEFAULT 0,
+    channel TEXT NOT NULL,
+    value TEXT,
+    price TEXT,
+    currency TEXT,
+    availability TEXT,
+    url TEXT,
+    evidence TEXT,
+    marked TEXT
+);
+CREATE INDEX IF NOT EXISTS touchpoints_run ON touchpoints(run_id, position);
+"""
+
+
+@migrations()
+def add_store_stock_and_touchpoints(db: sqlite_utils.Database) -> None:
+    # Stock per (product, store) as pages and local-inventory feeds state it; the id a feed
+    # gives each offer, which local-inventory rows name products by; and the touchpoint matrix
+    # a check stores for its reports (which channel states what about each product or service).
+    execute_all(db, STORE_STOCK)
+    if "item_id" not in {column.name for column in db["offers"].columns}:
+        db.execute("ALTER TABLE offers ADD COLUMN item_id TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS offers_item ON offers(run_id, channel, item_id)")
 
 
 @migrations()
