@@ -10,7 +10,9 @@
 Each stage can run alone on what the previous one stored: ``crawl`` fills the database and
 returns the run's id, ``check`` links and checks a stored run, ``report`` reads a checked run's
 findings again. Mistakes a user can fix raise ``ConfigError`` (configuration files),
-``StoreError`` (the database) or ``UsageError``; each ``str()`` is one line to show. Warnings
+``StoreError`` (the database) or ``UsageError``; a database that cannot be written (disk full,
+read-only, locked) raises ``StorageError``, after the run is marked aborted with the reason;
+each ``str()`` is one line to show. Warnings
 (a mistyped setting, a rule naming a channel the configuration lacks) are issued as
 ``OmnicheckWarning`` through Python's ``warnings``.
 """
@@ -36,15 +38,18 @@ from checker.rule_types.packs import load_rules, load_services, unknown_referenc
 from crawler.extraction.attributes import default_attribute_vocabulary
 from crawler.extraction.claims import default_vocabulary
 from crawler.run.process import crawl as crawl_plan
+from crawler.run.process import interruption
 from crawler.run.progress import CrawlProgress
 from crawler.run.settings_check import setting_errors, setting_warnings
-from crawler.store import Store, StoreError
+from crawler.store import StorageError, Store, StoreError
+from crawler.store.liveness import local_time, process_alive
 
 __all__ = [
     "CheckInputs",
     "ConfigError",
     "OmnicheckWarning",
     "RunResult",
+    "StorageError",
     "StoreError",
     "UsageError",
     "check",
@@ -168,14 +173,24 @@ def crawl(
         from crawler.distributed.coordinator import crawl_distributed  # Redis only when asked
 
         return crawl_distributed(plan, store, redis, overrides, channels, echo=echo)
-    resumed = _resumable(config, store, channels) if resume else None
+    resumed = _resumable(config, store, channels, echo) if resume else None
     return crawl_plan(plan, store, overrides, channels, resumed, progress)
 
 
-def _resumable(config: Config, store: Store, channels: list[str] | None) -> int:
-    """The run ``crawl(resume=True)`` continues."""
+def _resumable(
+    config: Config, store: Store, channels: list[str] | None, echo: Callable[[str], None]
+) -> int:
+    """The run ``crawl(resume=True)`` continues: the latest, aborted or left running by a
+    process that is gone; ``echo`` tells what was found."""
     if channels:
         raise UsageError("--resume continues the interrupted run's channels; drop --channel")
+    latest = store.latest_run()
+    if latest and latest["status"] == "running" and process_alive(latest):
+        raise UsageError(
+            f"run {latest['id']} is still being crawled by process {latest['pid']} on"
+            f" {latest['host']} (alive at {local_time(latest['heartbeat'])}); let it finish"
+            " or stop it first"
+        )
     run = store.resumable_run()
     if run is None:
         raise UsageError(f"{store.path}: nothing to resume (the latest run was not interrupted)")
@@ -184,6 +199,7 @@ def _resumable(config: Config, store: Store, channels: list[str] | None) -> int:
             f"run {run['id']} was crawled with another version of {config.path}; "
             "run `omnicheck crawl` to start afresh"
         )
+    echo(interruption(store, run))
     return int(run["id"])
 
 

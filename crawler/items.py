@@ -88,6 +88,9 @@ class Offer:
     evidence: dict[str, str] = field(default_factory=dict)
     published: str | None = None
     item_id: str | None = None
+    # The product feed the offer was read from, as configured (None for pages): a feed's offers
+    # are stored in several batches, and a feed read again after a killed crawl replaces them.
+    feed: str | None = None
 
 
 @dataclass

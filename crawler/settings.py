@@ -72,6 +72,8 @@ SPIDER_MIDDLEWARES = {
     "crawler.limits.UrlLengthLimit": 800,
 }
 EXTENSIONS = {"crawler.extensions.PendingRequests": 500}
+# The queue in SQLite in JOBDIR, safe from a killed process (crawler/frontier.py).
+SCHEDULER = "crawler.frontier.DurableScheduler"
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -82,7 +84,13 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 800}
 # Where items go: set by `omnicheck crawl`; a plain `scrapy crawl` needs `-s OMNICHECK_DB=...`.
 OMNICHECK_DB = "omnicheck.db"
 OMNICHECK_RUN_ID = None
+# Items are written in one transaction per batch: of this many items, and at least every
+# OMNICHECK_BATCH_SECONDS, so a process killed outright loses at most that much work.
 OMNICHECK_BATCH_SIZE = 500
+OMNICHECK_BATCH_SECONDS = 1.0
+# How long a write waits for a database another process is writing before the crawl stops
+# with a storage error; also bounds how long a stop (Ctrl-C, SIGTERM) can be held by one.
+OMNICHECK_DB_TIMEOUT = 5.0
 
 # render: js (crawler/rendering.py): after a page has loaded, wait at most this many seconds for
 # its scripts' own requests to end (a price fetched after load) before reading it.

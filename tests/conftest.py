@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import importlib
 import os
+import resource
 import shutil
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -123,6 +126,38 @@ def run_omnicheck(
         text=True,
         timeout=timeout,
     )
+
+
+def start_omnicheck(*args: str, file_size_limit: int | None = None) -> subprocess.Popen[str]:
+    """The CLI in a process of its own, left running (to be stopped or killed by the test);
+    with ``file_size_limit``, under that limit for every file it writes (``RLIMIT_FSIZE``, with
+    SIGXFSZ ignored, so that a write past it fails as on a full disk)."""
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "checker", *args],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=small_disk if file_size_limit else None,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def query(database: Path, sql: str, *parameters: object) -> list[tuple]:
+    with sqlite3.connect(database) as connection:
+        return connection.execute(sql, parameters).fetchall()
+
+
+def stored_count(database: Path, table: str = "pages") -> int:
+    """Rows of a table of a database a crawl is writing (0 before it made the table)."""
+    try:
+        return int(query(database, f"SELECT COUNT(*) FROM {table}")[0][0])
+    except sqlite3.OperationalError:
+        return 0
 
 
 @pytest.fixture

@@ -20,9 +20,11 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from xml.sax.saxutils import escape
+
+from checker.demo import serve_handler
 
 # Scrapy settings that keep a faulty crawl short: -s NAME=VALUE for `omnicheck crawl`.
 FAST_CRAWL = {
@@ -143,15 +145,8 @@ def serve(server: FaultServer, host: str = "127.0.0.1") -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass
 
-    http = ThreadingHTTPServer((host, 0), Handler)
-    http.daemon_threads = True
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{http.server_address[1]}"
-    finally:
-        http.shutdown()
-        http.server_close()
+    with serve_handler(Handler, host) as base:
+        yield base
 
 
 def garbage(size: int, seed: int = 7) -> bytes:
@@ -200,3 +195,19 @@ class Resetting(socketserver.BaseRequestHandler):
             self.request.recv(4096)
         self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.request.close()
+
+
+def shop(server: FaultServer, categories: int, per_category: int, delay: list[float]) -> list[str]:
+    """A webshop at /shop/: an index, its categories, ``per_category`` products in each, every
+    product answering after ``delay[0]`` seconds (a list, so a test can change it). The
+    products' paths."""
+    folders = [f"/shop/c{category}/index.html" for category in range(categories)]
+    products = [f"/shop/c{c}/p{n}.html" for c in range(categories) for n in range(per_category)]
+    server.route("/shop/index.html", Reply(body=page("Kauppa", links=folders)))
+    for category, path in enumerate(folders):
+        links = products[category * per_category : (category + 1) * per_category]
+        server.route(path, Reply(body=page(f"Osasto {category}", links=links)))
+    for number, path in enumerate(products):
+        body = product(f"Tuote {number}", f"{number}.90", f"T-{number}")
+        server.route(path, lambda _count, body=body: Reply(body=body, delay=delay[0]))
+    return products

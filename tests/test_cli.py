@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from checker.cli import cli
 from checker.demo import SITE_DIR
+from tests.conftest import run_omnicheck
 from tests.factories import claim, offer, stored_run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +33,8 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 def test_every_command_help_says_what_its_exit_codes_mean(command: str) -> None:
     """CI scripts branch on exit codes; each command's help says which it uses."""
     result = CliRunner().invoke(cli, [command, "-h"])
-    assert re.search(r"Exit codes: 0 [^,]+, .*2 ", " ".join(result.output.split())), command
+    text = " ".join(result.output.split())
+    assert re.search(r"Exit codes: 0 [^,]+, .*2 .*, 4 an internal", text), command
 
 
 def test_readme_cli_reference_lists_every_command() -> None:
@@ -175,6 +178,26 @@ def _checked_run(tmp_path: Path) -> tuple[Path, Path]:
     checked = CliRunner().invoke(cli, ["check", "-c", str(config), "--db", str(db)])
     assert checked.exit_code == 1, checked.output
     return config, db
+
+
+def test_an_unexpected_error_is_one_line_and_exit_4_never_1(tmp_path: Path) -> None:
+    """1 means findings to CI. Before, any bug printed a traceback and exited 1."""
+    _, db = _checked_run(tmp_path)
+    with sqlite3.connect(db) as connection:  # a hand-edited database: a finding's JSON broken
+        connection.execute("UPDATE findings SET data = '{broken'")
+    result = run_omnicheck("report", "--db", str(db))
+    assert result.returncode == 4
+    assert result.stderr == (
+        "error: internal error: JSONDecodeError: Expecting property name enclosed in double"
+        " quotes: line 1 column 2 (char 1) (run with --debug for the traceback)\n"
+    )
+    debug = run_omnicheck("--debug", "report", "--db", str(db))
+    assert debug.returncode == 4  # the traceback too, the exit code the same
+    assert debug.stderr.startswith("Traceback (most recent call last):")
+    assert debug.stderr.endswith(
+        "error: internal error: JSONDecodeError: Expecting property"
+        " name enclosed in double quotes: line 1 column 2 (char 1)\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["json", "xlsx"])

@@ -126,6 +126,23 @@ def test_two_workers_store_the_same_run_as_one_process(tmp_path: Path, redis_url
     assert all(count > 0 for count in fetched), results
 
 
+def test_a_finished_crawl_leaves_no_key_in_redis_for_good(tmp_path: Path, redis_url: str) -> None:
+    """Before (issue 20), the set of workers stayed in Redis forever after every crawl."""
+    with serve_shop(20, latency=0.01) as base:
+        config = shop_config(tmp_path, base, concurrency=2)
+        worker = omnicheck("worker", "--redis", redis_url, "--wait", "60")
+        coordinator = omnicheck(
+            "crawl", "-c", str(config), "--db", str(tmp_path / "shared.db"), "--redis", redis_url
+        )
+        _, err = coordinator.communicate(timeout=120)
+        worker.communicate(timeout=60)
+    assert coordinator.returncode == 0, err
+    client = redis.Redis.from_url(redis_url)
+    left = {key.decode(): client.ttl(key) for key in client.scan_iter("omnicheck:*")}
+    assert any(key.endswith(":workers") for key in left), left  # the key this is about
+    assert all(0 < ttl <= 3600 for ttl in left.values()), left
+
+
 def test_the_other_worker_finishes_when_one_is_killed(tmp_path: Path, redis_url: str) -> None:
     with serve_shop(PRODUCTS, latency=0.1) as base:
         config = shop_config(tmp_path, base, concurrency=2)

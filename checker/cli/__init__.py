@@ -6,6 +6,8 @@ the result; ``common`` holds the options and error handling they share.
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from checker.cli.check import check
@@ -54,4 +56,7 @@ for command in (
 
 
 def main() -> None:
+    # A log file that cannot be written (a full disk) must not print a traceback per record:
+    # the storage error that follows says what happened, in one line.
+    logging.raiseExceptions = False
     cli(prog_name="omnicheck")

@@ -43,7 +43,8 @@ def check(
     """Link and check a stored run with the configured rules, then report.
 
     Exit codes: 0 ok, 1 findings that fail --fail-on, 2 usage, configuration
-    or database error, 3 a channel of the run was incompletely crawled.
+    or database error, 3 a channel of the run was incompletely crawled, 4 an
+    internal or storage error (disk full, read-only or locked database).
 
     \b
     Example:

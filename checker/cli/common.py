@@ -1,12 +1,15 @@
 """What the commands share: options defined once, one-line errors, writing a report.
 
-Bad input gets one line naming what to fix and exit code 2; ``--debug`` shows the traceback.
+Bad input gets one line naming what to fix and exit code 2; a database that cannot be written
+(disk full, read-only, locked) one line and exit code 4, and so does any unexpected error, with
+a hint to run with ``--debug``, which shows the traceback. Never 1: that means findings.
 """
 
 from __future__ import annotations
 
 import functools
 import sys
+import traceback
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +25,7 @@ from checker.reports import BINARY_FORMATS, FORMATS, Report, render
 from checker.reports.notify import NotifyError, notifier, send_summary
 from crawler.distributed import DistributedError
 from crawler.run.inspect import LocationError
-from crawler.store import StoreError
+from crawler.store import StorageError, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Errors whose message is the one line a user needs.
@@ -38,13 +41,20 @@ class UsageProblem(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
+class Failure(UsageProblem):
+    """The database could not be written, or a bug: one line, exit code 4."""
+
+    exit_code = ExitCode.ERROR
+
+
 def debugging() -> bool:
     return bool(click.get_current_context().find_root().params.get("debug"))
 
 
 def friendly_errors(command: F) -> F:
-    """Turn a user's mistake into one line and exit 2 (traceback with --debug); print the
-    library's warnings as ``warning:`` lines."""
+    """Turn a user's mistake into one line and exit 2, a storage error or a bug into one line
+    and exit 4 (the traceback with --debug); print the library's warnings as ``warning:``
+    lines."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -53,12 +63,30 @@ def friendly_errors(command: F) -> F:
             warnings.showwarning = _show_warning
             try:
                 return command(*args, **kwargs)
+            except (click.ClickException, click.exceptions.Exit, click.Abort):
+                raise
             except USER_ERRORS as error:
-                if debugging():
-                    raise
+                _show_traceback(error)
                 raise UsageProblem(str(error)) from None
+            except StorageError as error:
+                _show_traceback(error)
+                raise Failure(str(error)) from None
+            except KeyboardInterrupt:
+                click.echo("error: interrupted", err=True)
+                sys.exit(ExitCode.INCOMPLETE)
+            except Exception as error:  # a bug: one line and 4, never 1 ("findings") to CI
+                detail = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+                hint = "" if debugging() else " (run with --debug for the traceback)"
+                _show_traceback(error)
+                raise Failure(f"internal error: {detail}{hint}") from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _show_traceback(error: BaseException) -> None:
+    """With --debug, print the error's traceback before its one line (the exit code stays)."""
+    if debugging():
+        traceback.print_exception(error, file=sys.stderr)
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:

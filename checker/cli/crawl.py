@@ -47,7 +47,9 @@ def crawl(
 
     Prints each channel's completeness. Exit codes: 0 every channel
     complete, 2 usage or configuration error, 3 a channel incomplete or
-    the crawl interrupted. With --redis, this process coordinates and
+    the crawl interrupted, 4 an internal or storage error (disk full,
+    read-only or locked database: the run is aborted, what it stored is
+    kept, and --resume continues it). With --redis, this process coordinates and
     stores the crawl while `omnicheck worker` processes fetch the pages.
 
     \b

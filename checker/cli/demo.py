@@ -35,7 +35,7 @@ def demo(fmt: str, output: Path | None, db_path: Path | None) -> None:
     """Serve the bundled demo retailer on 127.0.0.1, crawl it, check it and print the findings.
 
     Exit codes: 0 done (the demo's findings never fail it), 2 usage error,
-    3 the demo's crawl was incomplete.
+    3 the demo's crawl was incomplete, 4 an internal or storage error.
 
     \b
     Example:

@@ -24,7 +24,8 @@ def diff_command(db_path: Path, runs: tuple[int, ...], as_json: bool) -> None:
     Without RUN_A, the latest checked run is compared with the previous complete checked run;
     with RUN_A alone, RUN_A is compared with the latest checked run.
 
-    Exit codes: 0 compared (whatever changed), 2 usage or database error.
+    Exit codes: 0 compared (whatever changed), 2 usage or database error,
+    4 an internal or storage error.
 
     \b
     Example:

@@ -26,7 +26,8 @@ from crawler.run.inspect import inspect_location
 def extract(location: str, config_path: Path | None, channel: str | None, as_json: bool) -> None:
     """Show what omnicheck reads from one page (URL or file), and from which source.
 
-    Exit codes: 0 read, 2 the page cannot be read, or a usage or configuration error.
+    Exit codes: 0 read, 2 the page cannot be read, or a usage or configuration error,
+    4 an internal error.
 
     \b
     Example:

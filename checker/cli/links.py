@@ -40,7 +40,8 @@ def links(
     with its score, override) and the links are stored for the run. Offers
     not linked to any other chosen channel are listed at the end.
 
-    Exit codes: 0 listed, 2 usage, configuration or database error.
+    Exit codes: 0 listed, 2 usage, configuration or database error, 4 an
+    internal or storage error.
 
     \b
     Example:

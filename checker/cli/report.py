@@ -26,7 +26,8 @@ def report(
     """Print the stored findings of a checked run again, in any format.
 
     Exit codes: 0 printed, 2 usage or database error (no such run, or the
-    run not checked yet). The findings never change the exit code here.
+    run not checked yet), 4 an internal or storage error. The findings never
+    change the exit code here.
 
     \b
     Example:

@@ -16,7 +16,7 @@ from checker.rule_types.documentation import documentation
 def rules_command(rule_type: str | None) -> None:
     """List the rule types, or show one's documentation.
 
-    Exit codes: 0 shown, 2 no such rule type.
+    Exit codes: 0 shown, 2 no such rule type, 4 an internal error.
 
     \b
     Example:

@@ -47,7 +47,9 @@ def run(
     """Crawl every channel, check the run and print the findings.
 
     Exit codes: 0 ok, 1 findings that fail --fail-on, 2 usage or
-    configuration error, 3 a channel's crawl was incomplete.
+    configuration error, 3 a channel's crawl was incomplete or the crawl
+    interrupted, 4 an internal or storage error (disk full, read-only or
+    locked database: the run is aborted, what it stored is kept).
 
     \b
     Example:

@@ -48,7 +48,7 @@ def serve(db_path: Path, host: str, port: int, password: str | None, allow_anyon
     (--host 0.0.0.0), it needs --password or, knowingly, --allow-anyone.
 
     Exit codes: 0 stopped with Ctrl-C, 2 usage or database error, or the
-    address is taken.
+    address is taken, 4 an internal error.
 
     \b
     Example:

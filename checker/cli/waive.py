@@ -33,7 +33,8 @@ def waive(fingerprint: str, reason: str, until: Any, config_path: Path, db_path:
     A waived finding is reported as `waived` and never fails CI. Commit the file so the waiver
     is reviewed like any change; run `omnicheck check` to apply it to a stored run.
 
-    Exit codes: 0 written, 2 usage or configuration error (the file is left as it was).
+    Exit codes: 0 written, 2 usage or configuration error (the file is left as it was),
+    4 an internal error.
 
     \b
     Example:

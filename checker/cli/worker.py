@@ -31,7 +31,7 @@ def worker(redis_url: str, wait: float | None) -> None:
     you like, on one machine or many; see docs/distributed.md.
 
     Exit codes: 0 the crawl is done, 2 no crawl published within --wait, or
-    Redis cannot be reached.
+    Redis cannot be reached, 4 an internal error.
 
     \b
     Example:

@@ -74,14 +74,17 @@ def serve(directory: Path = SITE_DIR) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def serve_handler(handler: Callable[..., BaseRequestHandler]) -> Iterator[str]:
-    """Run a request handler on 127.0.0.1 on a free port; yields the base URL, stops on exit."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve_handler(
+    handler: Callable[..., BaseRequestHandler], host: str = "127.0.0.1"
+) -> Iterator[str]:
+    """Run a request handler on a free port of ``host`` (any loopback address: 127.0.0.2 is
+    another host to a crawler on 127.0.0.1); yields the base URL, stops on exit."""
+    server = ThreadingHTTPServer((host, 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://{host}:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -32,8 +32,10 @@ from crawler.distributed.scheduler import FifoRequestQueue
 from crawler.run.plan import CrawlPlan
 from crawler.run.process import SPIDERS, finish_channels, start_run
 from crawler.store import Store
+from crawler.store.liveness import HEARTBEAT_SECONDS
 
 DRAIN_BATCH = 500
+DONE_SECONDS = 3600  # how long a finished crawl's keys stay, for workers still stopping
 # How much work is left: items not yet stored, queued requests, and claims of live workers.
 OUTSTANDING = """
 local left = 0
@@ -74,8 +76,12 @@ def crawl_distributed(
             seed(server, keys, arguments, job["spider"])
         server.set(JOB_KEY, json.dumps(job))
         echo(f"run {run_id}: waiting for workers (omnicheck worker --redis {redis_url})")
+        beaten = time.monotonic()
         while True:
             drain(server, keys, store, run_id)
+            if time.monotonic() - beaten >= HEARTBEAT_SECONDS:  # this process is alive
+                store.beat(run_id)
+                beaten = time.monotonic()
             for worker in dead_workers(server, keys):
                 count = requeue(server, keys, names, worker)
                 server.srem(keys.workers, worker)
@@ -85,15 +91,23 @@ def crawl_distributed(
             time.sleep(poll)
         status = finish_channels(store, run_id, plan)
     finally:
-        server.set(keys.done, 1, ex=3600)
+        server.set(keys.done, 1, ex=DONE_SECONDS)
         if server.get(JOB_KEY) == json.dumps(job).encode():
             server.delete(JOB_KEY)
         server.delete(
             keys.items, *(key(name) for name in names for key in (keys.requests, keys.seen))
         )
+        expire_leftovers(server, keys)
         store.update_channel_counts(run_id)
         store.finish_run(run_id, status)
     return run_id
+
+
+def expire_leftovers(server: redis.Redis, keys: CrawlKeys) -> None:
+    """Every key the crawl still has (its workers, a claim, the ``done`` mark that tells late
+    workers to stop) expires with ``done``: a finished crawl leaves nothing behind for good."""
+    for key in server.scan_iter(match=f"{keys.prefix}:*", count=500):
+        server.expire(key, DONE_SECONDS)
 
 
 def seed(

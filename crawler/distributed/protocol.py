@@ -49,11 +49,13 @@ if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 and #ARGV > 1 then
   redis.call('RPUSH', KEYS[2], unpack(ARGV, 2))
 end
 """
-# A worker's claims back to the front of the queue.
+# A worker's claims back to the front of the queue; once the crawl is over, just dropped (a
+# queue made then would never expire).
 REQUEUE = """
 local claimed = redis.call('HKEYS', KEYS[1])
-for _, raw in ipairs(claimed) do redis.call('RPUSH', KEYS[2], raw) end
 redis.call('DEL', KEYS[1])
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+for _, raw in ipairs(claimed) do redis.call('RPUSH', KEYS[2], raw) end
 return #claimed
 """
 
@@ -92,7 +94,9 @@ def connect(url: str) -> redis.Redis:
 def requeue(server: redis.Redis, keys: CrawlKeys, channels: Iterable[str], worker: str) -> int:
     """Put a worker's claimed requests back in their queues; how many there were."""
     return sum(
-        int(server.eval(REQUEUE, 2, keys.claims(channel, worker), keys.requests(channel)))
+        int(
+            server.eval(REQUEUE, 3, keys.claims(channel, worker), keys.requests(channel), keys.done)
+        )
         for channel in channels
     )
 

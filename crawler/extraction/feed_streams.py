@@ -12,15 +12,18 @@
   decode become U+FFFD (the feed's reader counts the rows that hold one): never silent mojibake.
 - Lines (CSV, TSV, JSON Lines) are read at most ``ROW_LIMIT`` characters at a time: a longer line
   is skipped to its end and marked, so one broken row never costs the rows around it, nor more
-  memory than the limit.
+  memory than the limit. ``csv_rows`` reads a CSV or TSV so, for product feeds and social
+  exports alike: a row that cannot be read is given as its reason, and reading goes on.
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
 import gzip
 import io
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -31,6 +34,8 @@ ROW_LIMIT = 1024 * 1024  # characters in one line of a CSV, TSV or JSON Lines fe
 GZIP_MAGIC = b"\x1f\x8b"
 FALLBACK = "cp1252"
 NEWLINES = ("\n", "\r", "\r\n")
+UNREADABLE_ROW = "unreadable row"
+TOO_LONG_ROW = f"row longer than {ROW_LIMIT} characters"
 # Codecs that consume the byte-order mark w3lib found, so it never reaches the first column.
 BOM_CODECS = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16"}
 BOM_CODECS |= {"utf-32-le": "utf-32", "utf-32-be": "utf-32"}
@@ -165,3 +170,39 @@ class BoundedLines:
 def text_stream(stream: IO[bytes], decoding: Decoding) -> io.TextIOWrapper:
     """The binary stream read as text in ``decoding``; undecodable bytes become U+FFFD."""
     return io.TextIOWrapper(stream, encoding=decoding.encoding, errors="replace", newline="")
+
+
+def csv_rows(
+    lines: BoundedLines, sample: str, key: Callable[[str], str]
+) -> Iterator[dict[str, str] | str]:
+    """Each row of a CSV or TSV as {key(column): value}, or the reason it could not be read
+    (longer than ``ROW_LIMIT``, more values than columns, broken quoting); the rows after it
+    are read on. The delimiter (',', ';', tab or '|') is sniffed from ``sample``, the start."""
+    first_line = sample.splitlines()[0] if sample else ""
+    try:
+        delimiter = csv.Sniffer().sniff(sample.rsplit("\n", 1)[0], delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = max(",;\t|", key=first_line.count)
+    # A quoted value may span lines; csv's own limit (128 KiB by default) stops it at ROW_LIMIT.
+    csv.field_size_limit(max(csv.field_size_limit(), ROW_LIMIT))
+    reader = csv.reader(lines, delimiter=delimiter)
+    header = [key(name) for name in next(reader, [])]
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # the reader starts afresh on the next line
+            lines.cut = False
+            yield TOO_LONG_ROW if "field limit" in str(error) else UNREADABLE_ROW
+            continue
+        if lines.cut:
+            lines.cut = False
+            yield TOO_LONG_ROW
+            continue
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) > len(header):
+            yield UNREADABLE_ROW
+            continue
+        yield {name: value.strip() for name, value in zip(header, values, strict=False) if name}

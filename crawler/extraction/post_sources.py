@@ -10,7 +10,8 @@ Accepted shapes (sniffed from the content, not the file name):
   ``tweet`` objects) read as they come;
 - CSV or TSV exports of scheduling and analytics tools (Meta Business Suite, Buffer, Hootsuite,
   Later, LinkedIn): the columns in ``TEXT_KEYS``, ``LINK_KEYS`` and ``DATE_KEYS`` below,
-  case-insensitive;
+  case-insensitive. A row that cannot be read (broken quoting, more values than columns, longer
+  than ``ROW_LIMIT``) is counted in ``skipped`` with its reason, and the rows around it are read;
 - a public post page (HTML) with OpenGraph tags: ``og:description``/``og:title``, ``og:url`` and
   ``article:published_time``.
 """
@@ -32,6 +33,7 @@ from urllib.parse import urljoin
 import dateparser
 import feedparser
 
+from crawler.extraction.feed_streams import SNIFF_BYTES, BoundedLines, csv_rows
 from crawler.extraction.page import ParsedPage
 
 TEXT_KEYS = (
@@ -78,6 +80,7 @@ DATE_KEYS = (
 )
 # A CSV export's header is looked for among its first lines.
 HEADER_LINES = 5
+SNIFF_LINE = 4096  # lines at least this long are left out of the delimiter's sniffing
 
 
 @dataclass
@@ -223,11 +226,14 @@ def _csv_posts(body: bytes, url: str) -> PostSource:
     text = body.decode("utf-8-sig", errors="replace")
     lines = text.splitlines(keepends=True)
     for skip in range(min(HEADER_LINES, len(lines))):
+        # A row longer than any post (a broken or hostile one) would confuse the sniffer; one
+        # row with a value too many can make it give up: then the header line's own delimiter.
+        sample = "".join(line for line in lines[skip : skip + 20] if len(line) < SNIFF_LINE)
         try:
-            dialect = csv.Sniffer().sniff("".join(lines[skip : skip + 20])[:4096], ",;\t")
+            delimiter = csv.Sniffer().sniff(sample[:4096], ",;\t").delimiter
         except csv.Error:
-            continue
-        header = [name.strip().lower() for name in next(csv.reader([lines[skip]], dialect))]
+            delimiter = max(",;\t", key=lines[skip].count)
+        header = [_lower(name) for name in next(csv.reader([lines[skip]], delimiter=delimiter))]
         if set(header) & set(TEXT_KEYS):
             break
     else:
@@ -237,16 +243,25 @@ def _csv_posts(body: bytes, url: str) -> PostSource:
             f" its first line: {first!r})"
         )
         return source
-    rows = [
-        {str(k).strip().lower(): v for k, v in row.items() if k}
-        for row in csv.DictReader(io.StringIO("".join(lines[skip:])), dialect=dialect)
-    ]
+    # Read like a CSV feed: a row that cannot be read (broken quoting, more values than columns,
+    # longer than ROW_LIMIT) is counted with its reason, and the rows around it are kept.
+    table = "".join(lines[skip:])
+    rows = []
+    for row in csv_rows(BoundedLines(io.StringIO(table, newline="")), table[:SNIFF_BYTES], _lower):
+        if isinstance(row, str):
+            source.skipped[row] += 1
+        else:
+            rows.append(row)
     month_first = "MDY" if set(header) & set(MONTH_FIRST_COLUMNS) else "DMY"
     dates = [str(row[key]) for row in rows for key in DATE_KEYS if row.get(key)]
     order = date_order(dates, month_first)
     for row in rows:
         source.add(_record_post(row, url, order))
     return source
+
+
+def _lower(name: str) -> str:
+    return name.strip().lower()
 
 
 def _feed_posts(body: bytes, url: str) -> PostSource:

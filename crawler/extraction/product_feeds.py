@@ -18,7 +18,6 @@ the webshop's SKU: it only names the row. Map a column to ``sku`` when it really
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,10 +28,12 @@ from lxml import etree
 
 from crawler.extraction.availability import from_schema
 from crawler.extraction.feed_streams import (
-    ROW_LIMIT,
     SNIFF_BYTES,
+    TOO_LONG_ROW,
+    UNREADABLE_ROW,
     BoundedLines,
     Decoding,
+    csv_rows,
     decompressed,
     find_decoding,
     text_stream,
@@ -55,9 +56,11 @@ FIELDS = (
     "brand",
     "currency",
 )
-UNREADABLE_ROW = "unreadable row"
-TOO_LONG_ROW = f"row longer than {ROW_LIMIT} characters"
-ITEM_TAGS = ("{*}item", "{*}entry")
+ITEM_NAMES = ("item", "entry")
+CHUNK_BYTES = 64 * 1024
+# Characters of an XML value read before the rest is skipped: twice the text limit, so that
+# a value padded with spaces is still cut (and marked) after they are stripped.
+XML_VALUE_LIMIT = 2 * TEXT_LIMIT
 
 
 @dataclass(frozen=True)
@@ -102,30 +105,86 @@ def read_rows(
     elif kind == "jsonl":
         yield from _json_lines(BoundedLines(text_stream(stream, decoding)))
     elif kind == "csv":
-        yield from _csv_rows(BoundedLines(text_stream(stream, decoding)), sample)
+        yield from csv_rows(BoundedLines(text_stream(stream, decoding)), sample, column_key)
     else:
         raise ValueError("a JSON array cannot be streamed: export the feed as JSON Lines")
 
 
 def _xml_rows(stream: IO[bytes], decoding: Decoding) -> Iterator[dict[str, str] | str]:
-    for _, element in etree.iterparse(
-        stream,
-        events=("end",),
-        tag=ITEM_TAGS,
-        huge_tree=True,
+    """Each ``<item>`` or ``<entry>`` as a row, the file fed to lxml in pieces: a parser target
+    (``ItemRows``) receives the text in the pieces libxml2 reads, so a value of any length (a
+    200 MB "title") costs no more memory than ``XML_VALUE_LIMIT`` characters."""
+    rows = ItemRows()
+    parser = etree.XMLParser(
+        target=rows,
+        huge_tree=True,  # no limit on a text node's length or the document's depth
         resolve_entities=False,
+        no_network=True,
         encoding=None if decoding.declared else decoding.encoding,
-    ):
-        row: dict[str, str] = {}
-        for child in element:
-            if not isinstance(child.tag, str) or len(child):
-                continue  # comments, and nested groups such as g:shipping's own g:price
-            value = (child.text or child.get("href") or "").strip()
-            row.setdefault(column_key(child.tag), value)
-        element.clear()
-        while element.getprevious() is not None:
-            del element.getparent()[0]
-        yield row
+    )
+    while chunk := stream.read(CHUNK_BYTES):
+        parser.feed(chunk)
+        yield from rows.take()
+    parser.close()
+    yield from rows.take()
+
+
+class ItemRows:
+    """An lxml parser target: the leaf elements of each item as {field key: text}, each text
+    kept to ``XML_VALUE_LIMIT`` characters (longer is cut by ``row_offer``, which says so). An
+    element with elements inside (``g:shipping``'s own ``g:price``) is left out, as is its
+    content."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, str]] = []
+        self.row: dict[str, str] | None = None
+        self.depth = 0  # within the item: 1 for its fields
+        self.field: str | None = None
+        self.text: list[str] = []
+        self.length = 0
+        self.href = ""
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if self.row is None:
+            if tag.rsplit("}", 1)[-1] in ITEM_NAMES:
+                self.row, self.depth = {}, 0
+            return
+        self.depth += 1
+        if self.depth == 1:
+            self.field, self.text, self.length = tag, [], 0
+            self.href = attributes.get("href", "")
+        else:
+            self.field = None  # a group of elements, not a value
+
+    def data(self, text: str) -> None:
+        if self.field is not None and self.depth == 1 and self.length < XML_VALUE_LIMIT:
+            piece = text[: XML_VALUE_LIMIT - self.length]
+            self.text.append(piece)
+            self.length += len(piece)
+
+    def end(self, tag: str) -> None:
+        if self.row is None:
+            return
+        if self.depth == 0:
+            self.rows.append(self.row)
+            self.row = None
+            return
+        if self.depth == 1 and self.field is not None:
+            value = ("".join(self.text) or self.href).strip()
+            self.row.setdefault(column_key(self.field), value)
+        self.depth -= 1
+        if self.depth == 0:
+            self.field = None
+
+    def comment(self, text: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def take(self) -> list[dict[str, str]]:
+        rows, self.rows = self.rows, []
+        return rows
 
 
 def _json_lines(lines: BoundedLines) -> Iterator[dict[str, str] | str]:
@@ -145,37 +204,6 @@ def _json_lines(lines: BoundedLines) -> Iterator[dict[str, str] | str]:
             yield UNREADABLE_ROW
             continue
         yield {column_key(str(k)): _text(v) for k, v in record.items() if v is not None}
-
-
-def _csv_rows(lines: BoundedLines, sample: str) -> Iterator[dict[str, str] | str]:
-    first_line = sample.splitlines()[0] if sample else ""
-    try:
-        delimiter = csv.Sniffer().sniff(sample.rsplit("\n", 1)[0], delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = max(",;\t|", key=first_line.count)
-    # A quoted value may span lines; csv's own limit (128 KiB by default) stops it at ROW_LIMIT.
-    csv.field_size_limit(max(csv.field_size_limit(), ROW_LIMIT))
-    reader = csv.reader(lines, delimiter=delimiter)
-    header = [column_key(name) for name in next(reader, [])]
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:  # the reader starts afresh on the next line
-            lines.cut = False
-            yield TOO_LONG_ROW if "field limit" in str(error) else UNREADABLE_ROW
-            continue
-        if lines.cut:
-            lines.cut = False
-            yield TOO_LONG_ROW
-            continue
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) > len(header):
-            yield UNREADABLE_ROW
-            continue
-        yield {key: value.strip() for key, value in zip(header, values, strict=False) if key}
 
 
 def _text(value: Any) -> str:
@@ -217,6 +245,7 @@ def row_offer(row: dict[str, str], number: int, options: FeedOptions) -> Offer |
         mpn=mpn,
         sku=sku,
         item_id=row.get("id") or None,
+        feed=options.url,
     )
     if cut:
         offer.evidence["cut"] = f"{', '.join(cut)}: cut at {TEXT_LIMIT} characters"

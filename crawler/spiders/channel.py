@@ -161,7 +161,8 @@ class ChannelSpider(ChannelSpiderBase):
                 encoding=response.encoding,
             )
         except Exception as error:  # a bug must cost this page, never the crawl
-            self.logger.exception("could not read %s", response.url)
+            # The traceback goes to the crawl's log file (<db>.log), never the terminal.
+            self.logger.warning("could not read %s", response.url, exc_info=True)
             yield PageVisit(
                 self.channel_name,
                 response.url,

@@ -19,7 +19,7 @@ from crawler.extraction.campaigns import campaign_window
 from crawler.extraction.claims import extract_claims
 from crawler.extraction.page import TextBlock
 from crawler.extraction.post_sources import PostSource, RawPost, read_source
-from crawler.items import TEXT_CUT, PageVisit, Post, cut_long_text
+from crawler.items import TEXT_CUT, Batch, PageVisit, Post, cut_long_text
 from crawler.spiders.base import ChannelSpiderBase, as_url, file_meta, missing_file
 
 DEFAULT_RECENCY_DAYS = 14
@@ -45,14 +45,17 @@ class SocialSpider(ChannelSpiderBase):
     def parse(self, response: Response) -> Iterator[Any]:
         yield from self.posts_of(read_source(response.body, response.url), response, "posts")
 
-    def posts_of(self, source: PostSource, response: Response, content: str) -> Iterator[Any]:
-        """The source's posts and the services they promise, then the record of reading it."""
+    def posts_of(self, source: PostSource, response: Response, content: str) -> Iterator[Batch]:
+        """The source's posts and the services they promise, and the record of reading it, as
+        one item: stored together, so a killed crawl never keeps half of them (``--resume``
+        reads the source again)."""
+        items: list[Any] = []
         claims = 0
         for raw in source.posts:
             post = self.post(raw)
             if cut_long_text(post):
                 source.skipped[TEXT_CUT] += 1
-            yield post
+            items.append(post)
             blocks = [TextBlock(line, "main") for line in raw.text.split("\n")]
             for claim in extract_claims(
                 blocks,
@@ -65,8 +68,8 @@ class SocialSpider(ChannelSpiderBase):
                 claims += 1
                 if cut_long_text(claim):
                     source.skipped[TEXT_CUT] += 1
-                yield claim
-        yield PageVisit(
+                items.append(claim)
+        visit = PageVisit(
             self.channel_name,
             response.url,
             response.status,
@@ -79,6 +82,7 @@ class SocialSpider(ChannelSpiderBase):
             skipped=dict(source.skipped),
             depth=response.meta.get("depth", 0),
         )
+        yield Batch([*items, visit])
 
     def post(self, raw: RawPost) -> Post:
         window = campaign_window(raw.text, raw.published.date()) if raw.published else None

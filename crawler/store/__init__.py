@@ -4,7 +4,18 @@
 become rows and rows become values. The crawl writes it; every later stage reads it.
 """
 
-from crawler.store.database import RUN_STATUSES, Store, StoreError, now
+from crawler.store.database import Store
+from crawler.store.errors import StorageError, StoreError
 from crawler.store.rows import OfferRow, claim_id, dumps
+from crawler.store.runs import RUN_STATUSES, now
 
-__all__ = ["RUN_STATUSES", "OfferRow", "Store", "StoreError", "claim_id", "dumps", "now"]
+__all__ = [
+    "RUN_STATUSES",
+    "OfferRow",
+    "StorageError",
+    "Store",
+    "StoreError",
+    "claim_id",
+    "dumps",
+    "now",
+]

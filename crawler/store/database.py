@@ -12,7 +12,6 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import sqlite_utils
 
 from crawler.failures import LIMITS, NOT_FAILURES
 from crawler.items import Offer, PageVisit, Post, ProductAttribute, ServiceClaim, StoreStock
+from crawler.store.errors import StoreError, translated
 from crawler.store.rows import (
     as_decimal,
     attribute_row,
@@ -32,10 +32,10 @@ from crawler.store.rows import (
     page_row,
     stock_row,
 )
+from crawler.store.runs import Runs
 from crawler.store.schema import migrate
 from crawler.store.stock import StockTables
 
-RUN_STATUSES = ("running", "complete", "incomplete", "aborted")
 _LIMITS = ", ".join(f"'{category}'" for category in LIMITS)
 # A page a crawl limit dropped counts once, and not at all when its URL was asked for after all
 # (met again nearer the start, see crawler/limits.py): the first row of its URL, and no row of
@@ -45,102 +45,29 @@ COUNTED = f"""(COALESCE(p.category, '') NOT IN ({_LIMITS}) OR NOT EXISTS (
     AND q.id != p.id AND (q.id < p.id OR COALESCE(q.category, '') NOT IN ({_LIMITS}))))"""
 
 
-class StoreError(Exception):
-    """The database cannot be used: missing, not SQLite, or no such run."""
+class Store(Runs, StockTables):
+    """A results database. Writes happen in transactions; a run is complete only when marked so.
 
+    A write that fails for a reason outside the program (disk full, read-only, locked longer
+    than ``timeout`` seconds, a value too big) raises ``StorageError``.
+    """
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-class Store(StockTables):
-    """A results database. Writes happen in transactions; a run is complete only when marked so."""
-
-    def __init__(self, path: str | Path, create: bool = True) -> None:
+    def __init__(self, path: str | Path, create: bool = True, timeout: float = 30.0) -> None:
         self.path = Path(path)
+        self.timeout = timeout
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such database (run `omnicheck crawl` first)")
         try:
             self.db = sqlite_utils.Database(self.path)
-            self.db.conn.execute("PRAGMA busy_timeout = 30000")
-            self.db.conn.execute("PRAGMA journal_mode = WAL")
-            migrate(self.db)
+            self.db.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            with translated(self.path):
+                self.db.conn.execute("PRAGMA journal_mode = WAL")
+                migrate(self.db)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not an omnicheck database ({error})") from error
 
     def close(self) -> None:
         self.db.conn.close()
-
-    # -- runs -----------------------------------------------------------------------------
-
-    def start_run(
-        self,
-        name: str,
-        channels: Iterable[tuple[str, str] | tuple[str, str, str | None]],
-        config_path: str | None = None,
-        config_hash: str | None = None,
-        version: str | None = None,
-        locale: str | None = None,
-    ) -> int:
-        with self.db.conn:
-            cursor = self.db.conn.execute(
-                "INSERT INTO runs (name, started, status, config_path, config_hash, version,"
-                " locale) VALUES (?, ?, 'running', ?, ?, ?, ?)",
-                (name, now(), config_path, config_hash, version, locale),
-            )
-            run_id = int(cursor.lastrowid or 0)
-            self.db.conn.executemany(
-                "INSERT INTO channels (run_id, channel, kind, market) VALUES (?, ?, ?, ?)",
-                [(run_id, c[0], c[1], c[2] if len(c) > 2 else None) for c in channels],
-            )
-        return run_id
-
-    def finish_run(self, run_id: int, status: str) -> None:
-        if status not in RUN_STATUSES:
-            raise ValueError(f"unknown run status {status!r}")
-        with self.db.conn:
-            self.db.conn.execute(
-                "UPDATE runs SET finished = ?, status = ? WHERE id = ?", (now(), status, run_id)
-            )
-
-    def run(self, run_id: int | None = None) -> dict[str, Any]:
-        """A run by id, or the latest run that finished crawling (complete or incomplete)."""
-        if run_id is None:
-            rows = list(
-                self.db.query(
-                    "SELECT * FROM runs WHERE status IN ('complete', 'incomplete')"
-                    " ORDER BY id DESC LIMIT 1"
-                )
-            )
-            if not rows:
-                raise StoreError(f"{self.path}: no finished run yet (run `omnicheck crawl` first)")
-            return rows[0]
-        rows = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
-        if not rows:
-            raise StoreError(f"{self.path}: no run {run_id}")
-        return rows[0]
-
-    def previous_run(self, run_id: int) -> dict[str, Any] | None:
-        """The latest checked complete run before ``run_id``: the baseline.
-
-        An incomplete run reports no "missing" findings for its incomplete channels, so it would
-        make them look resolved and then new again; it is never a baseline.
-        """
-        rows = list(
-            self.db.query(
-                "SELECT * FROM runs WHERE id < ? AND status = 'complete'"
-                " AND checked IS NOT NULL ORDER BY id DESC LIMIT 1",
-                [run_id],
-            )
-        )
-        return rows[0] if rows else None
-
-    def runs(self) -> list[dict[str, Any]]:
-        return list(self.db.query("SELECT * FROM runs ORDER BY id"))
-
-    def mark_checked(self, run_id: int) -> None:
-        with self.db.conn:
-            self.db.conn.execute("UPDATE runs SET checked = ? WHERE id = ?", (now(), run_id))
 
     # -- crawl items ----------------------------------------------------------------------
 
@@ -160,7 +87,7 @@ class Store(StockTables):
                 pages.append(page_row(run_id, item))
             elif isinstance(item, StoreStock):
                 stock.append(stock_row(run_id, item))
-        with self.db.conn:
+        with self.writing():
             if stock:
                 self.db.conn.executemany(
                     insert_sql("store_stock", stock[0]), [tuple(s.values()) for s in stock]
@@ -196,7 +123,7 @@ class Store(StockTables):
         pages a crawl limit dropped are ``failed`` (planned, not fetched), each URL once.
         """
         excluded = ", ".join(f"'{category}'" for category in NOT_FAILURES)
-        with self.db.conn:
+        with self.writing():
             self.db.conn.execute(
                 f"""UPDATE channels SET
                     pages = (SELECT COUNT(*) FROM pages p WHERE p.run_id = channels.run_id
@@ -224,7 +151,7 @@ class Store(StockTables):
         if isinstance(values.get("failures"), dict):
             values["failures"] = dumps(values["failures"])
         assignments = ", ".join(f"{name} = ?" for name in values)
-        with self.db.conn:
+        with self.writing():
             self.db.conn.execute(
                 f"UPDATE channels SET {assignments} WHERE run_id = ? AND channel = ?",
                 (*values.values(), run_id, channel),
@@ -241,6 +168,21 @@ class Store(StockTables):
             )
         )
 
+    def page_urls(self, run_id: int, channel: str) -> set[str]:
+        """The URLs of a channel's stored pages (fetched or failed) in a run."""
+        rows = self.db.execute(
+            "SELECT url FROM pages WHERE run_id = ? AND channel = ?", [run_id, channel]
+        )
+        return {url for (url,) in rows.fetchall()}
+
+    def drop_feed_offers(self, run_id: int, channel: str, feeds: Iterable[str]) -> None:
+        """Forget the offers a feed's interrupted reading stored: it is read again whole."""
+        with self.writing():
+            self.db.conn.executemany(
+                "DELETE FROM offers WHERE run_id = ? AND channel = ? AND feed = ?",
+                [(run_id, channel, feed) for feed in feeds],
+            )
+
     def pages_with(self, run_id: int, problem: str) -> dict[str, int]:
         """Per channel, the fetched pages whose ``skipped`` counts ``problem`` (script-built)."""
         rows = self.db.execute(
@@ -250,17 +192,10 @@ class Store(StockTables):
         )
         return dict(rows.fetchall())
 
-    def resume_run(self, run_id: int) -> None:
-        """An aborted run continues: running again until its crawl finishes."""
-        with self.db.conn:
-            self.db.conn.execute(
-                "UPDATE runs SET status = 'running', finished = NULL WHERE id = ?", (run_id,)
-            )
-
-    def resumable_run(self) -> dict[str, Any] | None:
-        """The latest run, when it was aborted (a later run makes an older abort moot)."""
-        rows = list(self.db.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
-        return rows[0] if rows and rows[0]["status"] == "aborted" else None
+    def stored_pages(self, run_id: int) -> int:
+        """Pages (fetched or failed) the run has stored."""
+        rows = self.db.execute("SELECT COUNT(*) FROM pages WHERE run_id = ?", [run_id])
+        return int(rows.fetchone()[0])
 
     def channels(self, run_id: int) -> list[dict[str, Any]]:
         return list(
@@ -303,7 +238,7 @@ class Store(StockTables):
     # -- links and findings ---------------------------------------------------------------
 
     def save_links(self, run_id: int, links: Iterable[tuple[int, str, str, float | None]]) -> None:
-        with self.db.conn:
+        with self.writing():
             self.db.conn.execute("DELETE FROM links WHERE run_id = ?", (run_id,))
             self.db.conn.executemany(
                 "INSERT INTO links (run_id, offer_id, product, method, score)"
@@ -335,7 +270,7 @@ class Store(StockTables):
             )
             for f in findings
         ]
-        with self.db.conn:
+        with self.writing():
             self.db.conn.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
             self.db.conn.executemany(
                 "INSERT INTO findings (run_id, fingerprint, kind, rule, severity, status, message,"
@@ -347,12 +282,6 @@ class Store(StockTables):
     def findings(self, run_id: int) -> list[dict[str, Any]]:
         rows = self.db.query("SELECT data FROM findings WHERE run_id = ? ORDER BY rowid", [run_id])
         return [json.loads(row["data"]) for row in rows]
-
-    def latest_checked_run(self) -> dict[str, Any] | None:
-        rows = list(
-            self.db.query("SELECT * FROM runs WHERE checked IS NOT NULL ORDER BY id DESC LIMIT 1")
-        )
-        return rows[0] if rows else None
 
     def latest_finding(self, fingerprint: str) -> dict[str, Any] | None:
         """The finding with this fingerprint in the latest run that had it."""

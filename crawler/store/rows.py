@@ -64,6 +64,7 @@ def offer_row(run_id: int, offer: Offer) -> dict[str, Any]:
         "evidence": dumps(offer.evidence),
         "published": offer.published,
         "item_id": offer.item_id,
+        "feed": offer.feed,
     }
 
 

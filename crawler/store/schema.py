@@ -255,6 +255,30 @@ def add_store_stock_and_touchpoints(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS offers_item ON offers(run_id, channel, item_id)")
 
 
+@migrations()
+def add_run_process_and_reason(db: sqlite_utils.Database) -> None:
+    # Which process crawls a run (pid, host) and when it last said it was alive (heartbeat),
+    # so a run whose process was killed can be told from one still crawling and resumed; and
+    # why an aborted run stopped (Ctrl-C, a full disk...).
+    have = {column.name for column in db["runs"].columns}
+    for name, kind in {
+        "pid": "INTEGER",
+        "host": "TEXT",
+        "heartbeat": "TEXT",
+        "reason": "TEXT",
+    }.items():
+        if name not in have:
+            db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
+
+
+@migrations()
+def add_offer_feed(db: sqlite_utils.Database) -> None:
+    # The feed an offer was read from: a feed read again after a killed crawl replaces the
+    # offers its first reading had stored (crawler/frontier.py).
+    if "feed" not in {column.name for column in db["offers"].columns}:
+        db.execute("ALTER TABLE offers ADD COLUMN feed TEXT")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema (a new file gets every table)."""
     migrations.apply(db)
