@@ -30,7 +30,6 @@ from checker.reports.model import Report
 from checker.reports.wording import Wording
 
 TEMPLATES = files("checker.reports") / "templates"
-RUN_STATUSES = ("complete", "incomplete")  # said in the report's language
 
 
 @cache
@@ -65,7 +64,7 @@ def render(report: Report) -> str:
             title=f"{run.get('name') or 'omnicheck'}: {say.text('run', run=run['id'])}",
             headline=summary["headline"],
             run=run,
-            run_status=say.text(run["status"]) if run["status"] in RUN_STATUSES else run["status"],
+            run_status=say.run_status(run["status"]),
             baseline=report.baseline,
             notices=report.notices,
             by_severity=summary["by_severity"],

@@ -30,15 +30,30 @@ def render(report: Report, color: bool = False) -> str:
     say = report.wording
     run = report.run
     lines = [
-        style(f"omnicheck run {run['id']} ({run.get('name')}) — {run.get('status')}", bold=True)
-    ]
-    for channel in report.channels:
-        mark = "ok" if channel["complete"] else style("INCOMPLETE", fg="red", bold=True)
-        lines.append(
-            f"  {channel['channel']:<14} {channel['kind']:<8} {channel['pages']:>5} pages "
-            f"{channel['failed']:>4} failed {channel['offers']:>5} offers "
-            f"{channel['claims']:>4} claims  {mark}"
+        style(
+            f"omnicheck run {run['id']} ({run.get('name')}) — {say.run_status(run['status'])}",
+            bold=True,
         )
+    ]
+    columns = [say.text(key) for key in ("pages", "failed", "offers", "claims")]
+    names = [str(channel["channel"]) for channel in report.channels]
+    kinds = [str(channel["kind"]) for channel in report.channels]
+    name_width = max(len(text) for text in [say.text("channel"), *names])
+    kind_width = max(len(text) for text in [say.text("channel_kind"), *kinds])
+    widths = [max(len(column), 5) for column in columns]
+    header = [say.text("channel").ljust(name_width), say.text("channel_kind").ljust(kind_width)]
+    header += [column.rjust(width) for column, width in zip(columns, widths, strict=True)]
+    lines.append("  " + "  ".join([*header, say.text("crawl")]))
+    for channel in report.channels:
+        mark = (
+            say.text("complete")
+            if channel["complete"]
+            else style(say.text("incomplete").upper(), fg="red", bold=True)
+        )
+        counts = [channel[key] for key in ("pages", "failed", "offers", "claims")]
+        cells = [str(channel["channel"]).ljust(name_width), str(channel["kind"]).ljust(kind_width)]
+        cells += [str(count).rjust(width) for count, width in zip(counts, widths, strict=True)]
+        lines.append("  " + "  ".join([*cells, mark]))
     lines.append("")
     lines.extend(wrap(report.headline(), "", "  "))
     if report.findings:

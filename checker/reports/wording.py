@@ -78,6 +78,10 @@ class Wording:
             values["count"] = self.number(count)
         return str(entry).format(**values)
 
+    def run_status(self, status: str) -> str:
+        """A run's status (complete, incomplete) in this language; others as stored."""
+        return self.text(status) if status in ("complete", "incomplete") else status
+
     def status(self, status: str) -> str:
         return str(self.messages["statuses"].get(status, status))
 
