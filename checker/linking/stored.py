@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from checker.linking.linker import DEFAULT_THRESHOLD, Product, link
+from checker.linking.linker import DEFAULT_THRESHOLD, Link, Product, link
 from checker.linking.overrides import Overrides
 from crawler.store import Store
 
@@ -54,16 +54,20 @@ class StoredProducts:
         """Products built from rows in key and group order; a block never ends between two
         products of one key, so ``find`` sees the last of them."""
         block: list[Product] = []
-        current: Product | None = None
+        last_key, last_group = None, None
+        offers: list[dict[str, Any]] = []
+        methods: dict[int, Link] = {}
+        stored = dict.__getitem__  # OfferRow decodes JSON on []: the id needs none
         for offer, key, group, method, score in rows:
-            if current is None or group != current.group or key != current.key:
-                if len(block) >= self.block and key != block[-1].key:
+            if group != last_group or key != last_key:
+                if len(block) >= self.block and key != last_key:
                     yield self._hand_out(block)
                     block = []
-                current = Product(key, group=group)
-                block.append(current)
-            current.offers.append(offer)
-            current.methods[offer["id"]] = (method, score)
+                offers, methods = [], {}
+                block.append(Product(key, offers, methods, group))
+                last_key, last_group = key, group
+            offers.append(offer)
+            methods[stored(offer, "id")] = (method, score)
         if block:
             yield self._hand_out(block)
 

@@ -297,7 +297,7 @@ class Store:
         )
         columns = [column[0] for column in cursor.description][4:]
         for key, grouping, method, score, *values in cursor:
-            offer = decode_offer(dict(zip(columns, values, strict=True)))
+            offer = decode_offer(zip(columns, values, strict=True))
             yield offer, key, grouping, method, score
 
     def claims(self, run_id: int) -> list[dict[str, Any]]:
