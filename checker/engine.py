@@ -21,6 +21,7 @@ from checker.linking.mentions import attach_mentions, read_mentions, run_day
 from checker.linking.overrides import Overrides
 from checker.linking.stored import StoredProducts, link_run
 from checker.rule_types.base import RuleType, RunView
+from checker.shared_pass import check_rules
 from crawler.extraction.claims import vocabulary_with
 from crawler.store import Store
 
@@ -54,8 +55,9 @@ def check_run(
     """Check a stored run; ``services`` are those rule packs add (for their labels) and
     ``baseline`` defaults to the previous complete checked run.
 
-    Products are read from the store a block at a time by each rule, and findings are stored
-    as they are found, so the check's memory does not grow with the catalogue."""
+    The rules walk one read of the products, a block at a time (``checker.shared_pass``), and
+    findings are stored a batch at a time, so the check's memory does not grow with the
+    catalogue."""
     run = store.run(run_id)
     channels = store.channels(run_id)
     products = link_run(store, run_id, threshold, overrides)
@@ -82,17 +84,14 @@ def check_run(
         baseline = previous_baseline(store, run_id)
     store.clear_findings(run_id)
     findings: list[Finding] = []
-    batch: list[Finding] = []
-    for rule in rules:
-        for finding in rule.check(view):
-            explain_links([finding], products.find)
-            batch.append(finding)
-            if len(batch) >= BATCH:
-                _store_findings(store, run_id, batch, baseline, waivers, today)
-                findings.extend(batch)
-                batch = []
-    _store_findings(store, run_id, batch, baseline, waivers, today)
-    findings.extend(batch)
+    for found in check_rules(rules, view, products, explain_links):
+        for start in range(0, len(found), BATCH):
+            batch = found[start : start + BATCH]
+            # a product not at hand when its rule reported it (a post's, mostly)
+            unexplained = [f for f in batch if "product" in f.subject and "link" not in f.subject]
+            explain_links(unexplained, products.find)
+            _store_findings(store, run_id, batch, baseline, waivers, today)
+        findings.extend(found)
     store.mark_checked(run_id)
     return CheckResult(run, channels, products, findings, baseline)
 

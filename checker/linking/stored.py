@@ -36,9 +36,13 @@ class StoredProducts:
                 self.kept[product.group] = product
 
     def __iter__(self) -> Iterator[Product]:
-        for block in self._blocks(self.store.linked_offers(self.run_id)):
+        for block in self.blocks():
             self._recent = {product.key: product for product in block}
             yield from block
+
+    def blocks(self) -> Iterator[list[Product]]:
+        """The products a block at a time."""
+        return self._blocks(self.store.linked_offers(self.run_id))
 
     def find(self, key: str) -> Product | None:
         """The product with this key (of several with one key, the last, as a dict of all
