@@ -24,8 +24,8 @@ BLOCK = 2_000  # products read at a time
 class StoredProducts:
     """The products of a linked run, in key order, read afresh on each pass."""
 
-    def __init__(self, store: Store, run_id: int, block: int = BLOCK) -> None:
-        self.store, self.run_id, self.block = store, run_id, block
+    def __init__(self, store: Store, run_id: int, block: int | None = None) -> None:
+        self.store, self.run_id, self.block = store, run_id, block or BLOCK
         self.kept: dict[int, Product] = {}  # by group: products to hand out as they are
         self._recent: dict[str, Product] = {}  # the last block read, by key
 
