@@ -21,7 +21,9 @@ joins and product keys are SQL over a scratch database, names are scored block b
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,18 +115,32 @@ def link(
     The caller closes the result (its scratch database lives in ``folder``)."""
     scratch = Scratch(folder)
     try:
-        matcher = overrides.matcher() if overrides is not None else None
-        columns = read_offers(offers, list(channels), brands, scratch, matcher)
-        channel = columns.channel.tolist()
-        groups = Groups(columns.gtin, columns.brand, channel, columns.brands)
-        if overrides is not None and matcher is not None:
-            overrides.apply(matcher, groups)
-        _join_identifiers(groups, scratch)
-        join_names(groups, columns, threshold)
+        with _no_cycle_collection():
+            matcher = overrides.matcher() if overrides is not None else None
+            columns = read_offers(offers, list(channels), brands, scratch, matcher)
+            channel = columns.channel.tolist()
+            groups = Groups(columns.gtin, columns.brand, channel, columns.brands)
+            if overrides is not None and matcher is not None:
+                overrides.apply(matcher, groups)
+            _join_identifiers(groups, scratch)
+            join_names(groups, columns, threshold)
     except BaseException:
         scratch.close()
         raise
     return Linking(columns, groups, scratch)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector would rescan every object the caller holds (a list of a
+    million offers) again and again while linking allocates; linking makes no cycles."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _join_identifiers(groups: Groups, scratch: Scratch) -> None:
@@ -150,18 +166,19 @@ def link_offers(
     """Group offers held in a list into products, sorted by key."""
     channels = {offer["channel"] for offer in offers}
     brands = {offer["brand"] for offer in offers if offer.get("brand")}
-    linking = link(offers, channels, brands, threshold, overrides)
     members: dict[int, Product] = {}
-    try:
-        for item, root, key, found in linking.links():
-            product = members.get(root)
-            if product is None:
-                product = members[root] = Product(key)
-            offer = offers[item]
-            product.offers.append(offer)
-            product.methods[offer["id"]] = found
-    finally:
-        linking.close()
+    with _no_cycle_collection():
+        linking = link(offers, channels, brands, threshold, overrides)
+        try:
+            for item, root, key, found in linking.links():
+                product = members.get(root)
+                if product is None:
+                    product = members[root] = Product(key)
+                offer = offers[item]
+                product.offers.append(offer)
+                product.methods[offer["id"]] = found
+        finally:
+            linking.close()
     return sorted(members.values(), key=lambda product: product.key)
 
 
