@@ -27,6 +27,8 @@ from checker.linking.typos import Spellings
 
 # A word shared by more names than this (in one block) does not identify anything.
 MAX_BLOCK = 64
+# Pairs of words are taken among a name's first this many words.
+MAX_WORDS = 8
 # A best name match must beat the runner-up by this much, or the name is ambiguous.
 AMBIGUITY_MARGIN = 3.0
 # Added to the score of two names that name the same colour: a near tie (within the ambiguity
@@ -59,14 +61,11 @@ class Scores:
 
 
 class _Blocks:
-    """The names of the second channel by (signature, word): sorted keys, and for each key
-    where its names start in ``items`` and how many there are."""
+    """Names of the second channel by key: sorted keys, and for each key where its names start
+    in ``items`` and how many there are. Keys are (signature, word) numbers, or for crowded
+    words (signature, word, word) (see ``word_pairs``)."""
 
-    def __init__(self, columns: Columns, eligible: np.ndarray) -> None:
-        self.width = max(len(columns.words), 1)
-        entries = eligible[columns.word_item]
-        items = columns.word_item[entries]
-        keys = columns.signature[items].astype(np.int64) * self.width + columns.word[entries]
+    def __init__(self, items: np.ndarray, keys: np.ndarray) -> None:
         order = np.lexsort((items, keys))
         self.items = items[order]
         self.keys, self.starts, self.sizes = np.unique(
@@ -86,6 +85,22 @@ class _Blocks:
         return self.items[start : start + self.sizes[block]].tolist()
 
 
+def word_pairs(columns: Columns, chosen: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of two words of the chosen names, with their signature, as one number a pair:
+    (item, key) arrays."""
+    entries = chosen[columns.word_item]
+    items, words = columns.word_item[entries], columns.word[entries].astype(np.int64)
+    found_items, found_keys = [], []
+    for distance in range(1, MAX_WORDS):
+        same = items[distance:] == items[:-distance]
+        first, second = words[:-distance][same], words[distance:][same]
+        pair = np.minimum(first, second) * width + np.maximum(first, second)
+        signature = columns.signature[items[:-distance][same]].astype(np.int64)
+        found_items.append(items[:-distance][same])
+        found_keys.append(signature * width * width + pair)
+    return np.concatenate(found_items), np.concatenate(found_keys)
+
+
 class PairScorer:
     """Scores the names of channel ``a`` against those of channel ``b``."""
 
@@ -103,21 +118,45 @@ class PairScorer:
         named = columns.signature >= 0
         # A name already linked to the other channel by a stronger stage is not compared.
         self.left = named & (columns.channel == a) & ((spanned >> b) & 1 == 0)
-        self.blocks = _Blocks(columns, named & (columns.channel == b) & ((spanned >> a) & 1 == 0))
+        self.right = named & (columns.channel == b) & ((spanned >> a) & 1 == 0)
+        self.width = max(len(columns.words), 1)
+        entries = self.right[columns.word_item]
+        items = columns.word_item[entries]
+        self.blocks = _Blocks(items, self._keys(items, columns.word[entries]))
         self.scores = Scores()
         self._agree: dict[tuple[int, int], bool] = {}
+
+    def _keys(self, items: np.ndarray, words: np.ndarray) -> np.ndarray:
+        return self.columns.signature[items].astype(np.int64) * self.width + words
 
     def score(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Left, right and score of every pair of names that passed, in order."""
         columns = self.columns
         entries = self.left[columns.word_item]
-        items, words = columns.word_item[entries], columns.word[entries]
-        keys = columns.signature[items].astype(np.int64) * self.blocks.width + words
-        position, sizes = self.blocks.find(keys)
+        items = columns.word_item[entries]
+        scored, crowded = self._score_blocks(
+            self.blocks, items, self._keys(items, columns.word[entries])
+        )
+        if len(crowded):
+            scored |= self._score_word_pairs(crowded)
+        unmatched = [item for item in np.flatnonzero(self.left).tolist() if item not in scored]
+        if unmatched:
+            self._score_typos(unmatched)
+        return self.scores.ordered()
+
+    def _score_blocks(
+        self, blocks: _Blocks, items: np.ndarray, keys: np.ndarray
+    ) -> tuple[set[int], np.ndarray]:
+        """Score each left name (``items``, with the key of one of its words or pairs of words)
+        against its smallest block; the names scored, and those whose every block is crowded
+        (over ``MAX_BLOCK``)."""
+        position, sizes = blocks.find(keys)
         usable = (sizes > 0) & (sizes <= MAX_BLOCK)
-        items, words, position, sizes = (x[usable] for x in (items, words, position, sizes))
-        # Each name's smallest block; between blocks of one size, the first word in order.
-        order = np.lexsort((words, sizes, items))
+        crowded = np.setdiff1d(items[sizes > MAX_BLOCK], items[usable])
+        items, keys, position, sizes = (x[usable] for x in (items, keys, position, sizes))
+        # Each name's smallest block; between blocks of one size, the first word in order (a
+        # name's keys differ only in their words).
+        order = np.lexsort((keys, sizes, items))
         items, position = items[order], position[order]
         first = np.ones(len(items), bool)
         first[1:] = items[1:] != items[:-1]
@@ -127,11 +166,24 @@ class PairScorer:
         boundaries = np.flatnonzero(np.diff(position[by_block])) + 1
         for group in np.split(by_block, boundaries) if len(by_block) else []:
             block = int(position[group[0]])
-            scored.update(self._score_block(items[group].tolist(), self.blocks.members(block)))
-        unmatched = [item for item in np.flatnonzero(self.left).tolist() if item not in scored]
-        if unmatched:
-            self._score_typos(unmatched)
-        return self.scores.ordered()
+            scored.update(self._score_block(items[group].tolist(), blocks.members(block)))
+        return scored, crowded
+
+    def _score_word_pairs(self, crowded: np.ndarray) -> set[int]:
+        """Score names whose every word is shared by more than ``MAX_BLOCK`` names of the other
+        channel ("Kanto reppu" among a million products, where "kanto" names many lines) by
+        blocks of names that share two of their words."""
+        columns = self.columns
+        if len(columns.signatures) * self.width * self.width >= 2**62:
+            return set()  # keys would not fit in 64 bits
+        signatures = np.unique(columns.signature[crowded])
+        right = self.right & np.isin(columns.signature, signatures)
+        right_items, right_keys = word_pairs(columns, right, self.width)
+        is_crowded = np.zeros(columns.count, bool)
+        is_crowded[crowded] = True
+        left_items, left_keys = word_pairs(columns, is_crowded, self.width)
+        scored, _ = self._score_blocks(_Blocks(right_items, right_keys), left_items, left_keys)
+        return scored
 
     def _score_block(self, lefts: list[int], rights: list[int]) -> set[int]:
         """Score names against one block; the names that got some score."""
@@ -193,7 +245,7 @@ class PairScorer:
                 fix = fixes.get((word, signature))
                 if fix is None:
                     continue
-                key = np.array([signature * blocks.width + fix], np.int64)
+                key = np.array([signature * self.width + fix], np.int64)
                 position, size = blocks.find(key)
                 if 0 < size[0] <= MAX_BLOCK:
                     candidates.update(blocks.members(int(position[0])))
