@@ -77,11 +77,13 @@ class Spellings:
         keys, bits = keys[order], bits[order]
         self.keys, starts = np.unique(keys, return_index=True)
         self.masks = np.bitwise_or.reduceat(bits, starts) if len(starts) else bits
+        # Where each item's words start among the word entries (which are in item order).
+        self.starts = np.searchsorted(columns.word_item, np.arange(columns.count + 1))
 
     def words_of(self, item: int) -> list[int]:
         """The words (not model numbers) of an item's name."""
         columns = self.columns
-        start, end = np.searchsorted(columns.word_item, [item, item + 1])
+        start, end = self.starts[item], self.starts[item + 1]
         return [
             w
             for w, is_word in zip(
