@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -288,8 +289,7 @@ def main() -> None:
                 measure(folder, count, arguments.crawl_only, arguments.compare, arguments.reuse)
             )
             if len(arguments.products) > 1 and not arguments.out:
-                for leftover in folder.iterdir():  # the next size needs the disk more
-                    leftover.unlink()
+                shutil.rmtree(folder)  # the next size needs the disk more
     if len(results) > 1 and arguments.crawl_only:
         small, large = results[0], results[-1]
         print(
