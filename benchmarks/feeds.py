@@ -201,11 +201,12 @@ class Measured:
     recall: float = 0.0
 
     def row(self) -> str:
+        products = f"{self.products:,}".replace(",", " ")
         return (
-            f"| {self.products:,} | {self.crawl_s:.1f} s, {self.crawl_mb} MB "
+            f"| {products} | {self.crawl_s:.1f} s, {self.crawl_mb} MB "
             f"| {self.check_s:.1f} s, {self.check_mb} MB | {self.crawl_s + self.check_s:.1f} s "
             f"| {self.findings} | {self.precision:.4f} | {self.recall:.4f} |"
-        ).replace(",", " ")
+        )
 
 
 def check_stage(folder: Path, config: Path, database: Path, code: Path) -> tuple[float, int, list]:
