@@ -223,7 +223,7 @@ def offers(catalogue: list[Product], seed: int = 11) -> Iterator[tuple[dict[str,
     rng = random.Random(seed)
     offer_id = 0
     for product in catalogue:
-        gtin = _gtin(6430000000000 + product.number * 7)
+        gtin = gtin_of(6430000000000 + product.number * 7)
         sku = f"{product.brand[:2].upper()}-{product.number:06d}"
         for channel, _kind in CHANNELS:
             if channel == "website" and rng.random() > 0.85:
@@ -233,9 +233,9 @@ def offers(catalogue: list[Product], seed: int = 11) -> Iterator[tuple[dict[str,
             offer_id += 1
             row = _row(offer_id, channel, product, rng)
             if channel == "webshop":
-                row.update(sku=sku, gtin=gtin, brand=product.brand, name=_shop_name(product))
+                row.update(sku=sku, gtin=gtin, brand=product.brand, name=shop_name(product))
             elif channel == "website":
-                row.update(brand=product.brand, name=_site_name(product, rng))
+                row.update(brand=product.brand, name=site_name(product, rng))
                 if rng.random() < 0.4:
                     row["sku"] = sku.replace("-", " ").lower() if rng.random() < 0.5 else sku
             else:
@@ -270,7 +270,7 @@ def _row(offer_id: int, channel: str, product: Product, rng: random.Random) -> d
     }
 
 
-def _gtin(body: int) -> str:
+def gtin_of(body: int) -> str:
     digits = f"{body:012d}"[-12:]
     total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits))
     return digits + str((10 - total % 10) % 10)
@@ -284,7 +284,7 @@ def _size(product: Product, rng: random.Random, spelling: int | None = None) -> 
     return [f"{product.size}{unit}"] if joined else [product.size, unit]
 
 
-def _shop_name(product: Product) -> str:
+def shop_name(product: Product) -> str:
     parts = [product.line, product.kind]
     if product.generation:
         parts.append(product.generation)
@@ -296,7 +296,7 @@ def _shop_name(product: Product) -> str:
     return " ".join(parts)
 
 
-def _site_name(product: Product, rng: random.Random) -> str:
+def site_name(product: Product, rng: random.Random) -> str:
     head = [product.line, product.kind]
     if rng.random() < 0.2:
         head = [product.kind.capitalize(), product.line]

@@ -17,21 +17,25 @@ from checker.findings import Finding
 from checker.findings.history import Baseline, mark_statuses, previous_baseline
 from checker.findings.waivers import Waiver, apply_waivers
 from checker.linking.explain import explain_links
-from checker.linking.linker import DEFAULT_THRESHOLD, Product, link_offers
+from checker.linking.linker import DEFAULT_THRESHOLD
 from checker.linking.mentions import attach_mentions, read_mentions, run_day
 from checker.linking.overrides import Overrides
 from checker.linking.store_stock import join_stock
+from checker.linking.stored import StoredProducts, link_run
 from checker.reports import touchpoints
 from checker.rule_types.base import RuleType, RunView
+from checker.shared_pass import check_rules
 from crawler.extraction.claims import vocabulary_with
 from crawler.store import Store
+
+BATCH = 1_000  # findings stored at a time
 
 
 @dataclass
 class CheckResult:
     run: dict[str, Any]
     channels: list[dict[str, Any]]
-    products: list[Product]
+    products: StoredProducts
     findings: list[Finding]
     baseline: Baseline | None
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -39,25 +43,6 @@ class CheckResult:
     @property
     def incomplete(self) -> list[str]:
         return [c["channel"] for c in self.channels if not c["complete"]]
-
-
-def link_run(
-    store: Store,
-    run_id: int,
-    threshold: float = DEFAULT_THRESHOLD,
-    overrides: Overrides | None = None,
-) -> list[Product]:
-    """Link a stored run's offers into products and store how each offer was linked."""
-    products = link_offers(store.offers(run_id), threshold=threshold, overrides=overrides)
-    store.save_links(
-        run_id,
-        [
-            (offer["id"], product.key, *product.methods.get(offer["id"], ("alone", None)))
-            for product in products
-            for offer in product.offers
-        ],
-    )
-    return products
 
 
 def check_run(
@@ -72,7 +57,11 @@ def check_run(
     overrides: Overrides | None = None,
 ) -> CheckResult:
     """Check a stored run; ``services`` are those rule packs add (for their labels) and
-    ``baseline`` defaults to the previous complete checked run."""
+    ``baseline`` defaults to the previous complete checked run.
+
+    The rules walk one read of the products, a block at a time (``checker.shared_pass``), and
+    findings are stored a batch at a time, so the check's memory does not grow with the
+    catalogue."""
     run = store.run(run_id)
     channels = store.channels(run_id)
     products = link_run(store, run_id, threshold, overrides)
@@ -80,6 +69,12 @@ def check_run(
     posts = store.posts(run_id)
     mentions = read_mentions(products, posts, run_day(run), social)
     attach_mentions(mentions)
+    products.keep(p for m in mentions for p in [m.product, *m.alternatives])
+    currencies = store.offer_currencies(run_id)
+    for mention in mentions:
+        for offer in mention.product.offers:
+            if offer["id"] < 0 and offer.get("currency"):
+                currencies.setdefault(offer["channel"], set()).add(offer["currency"])
     view = RunView(
         run=run,
         channels={c["channel"]: c for c in channels},
@@ -92,18 +87,39 @@ def check_run(
         stock=join_stock(
             store.store_stock(run_id), store.stock_stores(run_id), store.offer_products(run_id)
         ),
+        currencies=currencies,
     )
-    findings: list[Finding] = []
-    for rule in rules:
-        findings.extend(rule.check(view))
-    explain_links(findings, products)
     if baseline is None:
         baseline = previous_baseline(store, run_id)
+    store.clear_findings(run_id)
+    findings: list[Finding] = []
+    rows: list[dict[str, Any]] = []
+    for found in check_rules(rules, view, products, explain_links):
+        for start in range(0, len(found), BATCH):
+            batch = found[start : start + BATCH]
+            # a product not at hand when its rule reported it (a post's, mostly)
+            unexplained = [f for f in batch if "product" in f.subject and "link" not in f.subject]
+            explain_links(unexplained, products.find)
+            rows.extend(_store_findings(store, run_id, batch, baseline, waivers, today))
+        findings.extend(found)
+    store.save_touchpoints(run_id, touchpoints.cells(view, rows))
+    store.mark_checked(run_id)
+    return CheckResult(run, channels, products, findings, baseline, rows)
+
+
+def _store_findings(
+    store: Store,
+    run_id: int,
+    findings: list[Finding],
+    baseline: Baseline | None,
+    waivers: list[Waiver] | None,
+    today: dt.date | None,
+) -> list[dict[str, Any]]:
+    """Mark findings waived, new or persisting, and store them; the stored rows."""
     rows = [finding.to_dict() for finding in findings]
     apply_waivers(rows, waivers or [], today or dt.date.today())
     mark_statuses(rows, baseline)
     for finding, row in zip(findings, rows, strict=True):
         finding.status = row["status"]
-    store.save_findings(run_id, rows)
-    store.save_touchpoints(run_id, touchpoints.cells(view, rows))
-    return CheckResult(run, channels, products, findings, baseline, rows)
+    store.add_findings(run_id, rows)
+    return rows

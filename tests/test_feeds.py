@@ -210,8 +210,8 @@ def test_a_feed_ten_times_larger_takes_no_more_memory_to_crawl(tmp_path: Path, h
     from benchmarks.feeds import crawl_stage
     from crawler.store import Store
 
-    *_, small = crawl_stage(tmp_path / "small", 2_000, http)
-    _, database, _, large = crawl_stage(tmp_path / "large", 20_000, http)
+    *_, small, _ = crawl_stage(tmp_path / "small", 2_000, http=http)
+    _, database, _, large, _ = crawl_stage(tmp_path / "large", 20_000, http=http)
     assert large <= small * 1.1, f"{small} MB at 2 000 rows per feed, {large} MB at 20 000"
     offers = {c["channel"]: c["offers"] for c in Store(database, create=False).channels(1)}
     assert offers == {"merchant": 20_000, "marketplace": 20_000, "pim": 20_000}

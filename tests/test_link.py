@@ -218,6 +218,28 @@ def test_a_typo_that_fits_one_product_on_one_channel_and_another_on_another_link
     assert {202, 203} in groups
 
 
+@pytest.mark.parametrize(
+    ("post", "linked_"),
+    [
+        ("Kanto Jokkux reppu", True),  # every word is crowded, but two together are rare
+        ("reppu jokkux kanto", True),
+        ("Kanto Jokkux reppu Pro", False),  # the guards still decide
+        ("Kanto Qwerty reppu", False),  # no webshop name has these two words
+    ],
+)
+def test_a_name_whose_every_word_is_crowded_finds_names_sharing_two_of_its_words(
+    post: str, linked_: bool
+) -> None:
+    """At a million products a line's word names many lines of a brand and a type word many
+    products: "Kanto" is in 70 webshop names and "Jokkux" in 70 others, so neither word alone
+    narrows the candidates to 64 names; the one webshop name with both does."""
+    shop = [f"Kanto {word} reppu" for word in CROWD] + [f"{word} Jokkux reppu" for word in CROWD]
+    shop.append("Kanto Jokkux reppu")
+    offers = [offer(i, "webshop", name) for i, name in enumerate(shop, start=1)]
+    groups = linked(*offers, offer(1000, "instagram", post))
+    assert groups == ([{len(shop), 1000}] if linked_ else [])
+
+
 def test_a_coloured_name_prefers_the_same_colour_to_a_near_tie_without_one() -> None:
     """Against the website's black stove, a vague post ("Aurnaka retkikeitin X2") scores a bit
     higher than a typo'd post naming black; the colour decides, so the website's stove is not

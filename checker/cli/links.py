@@ -10,9 +10,9 @@ import click
 from checker import api
 from checker.cli.common import UsageProblem, db_option, friendly_errors, optional_config_option
 from checker.config import LinkSettings
-from checker.engine import link_run
 from checker.linking.explain import describe_listing, list_links
 from checker.linking.overrides import load_overrides
+from checker.linking.stored import link_run
 from crawler.store import Store
 
 

@@ -9,6 +9,7 @@ describes it (claims are the same service when ``rules/vocab/services.yml`` read
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +20,9 @@ from checker.linking.overrides import Selector
 SERVICE_LINK = {"method": "service_vocabulary", "score": None}
 
 
-def explain_links(findings: list[Finding], products: list[Product]) -> None:
-    """Add to each finding's subject how each of its channels was linked to the subject."""
-    by_key = {product.key: product for product in products}
+def explain_links(findings: list[Finding], find: Callable[[str], Product | None]) -> None:
+    """Add to each finding's subject how each of its channels was linked to the subject
+    (``find`` gives the product of a key)."""
     for finding in findings:
         subject = finding.subject
         if "service" in subject:
@@ -31,7 +32,7 @@ def explain_links(findings: list[Finding], products: list[Product]) -> None:
                 if seen.get("value") != "missing"
             }
             continue
-        product = by_key.get(subject.get("product", ""))
+        product = find(subject.get("product", ""))
         if product is not None:
             links = product.links_by_channel()
             subject["link"] = {c: links[c] for c in finding.channels if c in links}
@@ -63,7 +64,7 @@ class LinkListing:
         }
 
 
-def list_links(products: list[Product], channels: list[str] | None = None) -> LinkListing:
+def list_links(products: Iterable[Product], channels: list[str] | None = None) -> LinkListing:
     """Products with offers on two or more of ``channels`` (default: all), and the offers on
     those channels whose product has no offer on any other of them."""
     wanted = set(channels) if channels else {o["channel"] for p in products for o in p.offers}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -117,10 +118,14 @@ def same_word(written: str, name: str) -> bool:
 
 
 class Catalogue:
-    """Names of linked products that a channel other than social sells, indexed for search."""
+    """Names of linked products that a channel other than social sells, indexed for search;
+    given the texts to search, only the names that could be found in them are kept."""
 
-    def __init__(self, products: list[Product], social: set[str]) -> None:
+    def __init__(
+        self, products: Iterable[Product], social: set[str], texts: Iterable[str] | None = None
+    ) -> None:
         self.index: dict[str, list[tuple[NameKey, Product]]] = defaultdict(list)
+        wanted = None if texts is None else {t.text[:PREFIX] for x in texts for t in tokens(x)}
         for product in products:
             keys = {
                 name_key(offer["name"], offer.get("brand"))
@@ -128,7 +133,9 @@ class Catalogue:
                 if offer.get("name") and offer["channel"] not in social
             }
             for key in keys:
-                if key.tokens and not (len(key.tokens) == 1 and len(key.tokens[0]) < PREFIX):
+                if not key.tokens or (len(key.tokens) == 1 and len(key.tokens[0]) < PREFIX):
+                    continue
+                if wanted is None or key.tokens[0][:PREFIX] in wanted:
                     self.index[key.tokens[0][:PREFIX]].append((key, product))
 
     def find(self, text: str) -> list[tuple[int, int, Product, float, list[Product]]]:
@@ -187,21 +194,26 @@ def _fit(words: list[Token], position: int, key: NameKey) -> float | None:
 
 
 def read_mentions(
-    products: list[Product], posts: list[dict[str, Any]], day: date, social: set[str]
+    products: Iterable[Product],
+    posts: list[dict[str, Any]],
+    day: date,
+    social: set[str],
 ) -> list[Mention]:
     """Every product named in a post that is current or recently ended on ``day``."""
-    if not posts:
-        return []
-    catalogue = Catalogue(products, social)
-    mentions: list[Mention] = []
+    counted = []
     for post in posts:
         state = post_state_on(post, day)
-        if state not in COUNTED_STATES:
-            continue
+        if state in COUNTED_STATES:
+            counted.append((post, state))
+    if not counted:
+        return []
+    names = Catalogue(products, social, [post["text"] for post, _ in counted])
+    mentions: list[Mention] = []
+    for post, state in counted:
         text = post["text"]
         named = [
             Mention(post, product, state, text[start:end], score, start, alternatives)
-            for start, end, product, score, alternatives in catalogue.find(text)
+            for start, end, product, score, alternatives in names.find(text)
         ]
         if not named:
             continue

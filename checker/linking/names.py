@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -123,25 +123,42 @@ def vocabulary() -> Vocabulary:
 
 def name_key(name: str, brand: str | None = None) -> NameKey:
     """Read a name for linking; a leading brand is dropped (pages write it or not)."""
-    words = vocabulary()
-    text = _PLUS.sub(" plus ", _POSSESSIVE.sub("s", fold(name)))
+    text = fold(name)
+    if "'" in text or "’" in text:
+        text = _POSSESSIVE.sub("s", text)
+    if "+" in text:
+        text = _PLUS.sub(" plus ", text)
     measures: dict[str, str] = {}
 
     def unify(match: re.Match[str]) -> str:
-        raw = match.group(1).replace(",", ".")
-        amount = raw.rstrip("0").rstrip(".") if "." in raw else raw
-        unit = words.units[match.group(2)]
-        base, factor = words.conversions.get(unit, (unit, Decimal(1)))
-        # The token as word_tokens will leave it ("0.5kg" → "05kg"), and its amount in base units.
-        measures[f"{amount}{unit}".replace(".", "")] = _amount(Decimal(raw) * factor) + base
-        return f" {amount}{unit} "
+        written, token, amount = _measure(match.group(1), match.group(2))
+        measures[token] = amount
+        return written
 
     if _DIGIT.search(text):
-        text = words.measure.sub(unify, text)
+        text = vocabulary().measure.sub(unify, text)
     tokens = tuple(word_tokens(text))
     if brand:
-        tokens = _without(tokens, tuple(word_tokens(fold(brand))))
+        tokens = _without(tokens, _brand_tokens(brand))
     return _key(tokens, measures)
+
+
+@lru_cache(maxsize=65_536)
+def _measure(number: str, unit_written: str) -> tuple[str, str, str]:
+    """A measure as the name is rewritten with it (" 0.5kg "), its token as word_tokens will
+    leave it ("05kg") and its amount in the base unit ("500g")."""
+    words = vocabulary()
+    raw = number.replace(",", ".")
+    amount = raw.rstrip("0").rstrip(".") if "." in raw else raw
+    unit = words.units[unit_written]
+    base, factor = words.conversions.get(unit, (unit, Decimal(1)))
+    token = f"{amount}{unit}".replace(".", "")
+    return f" {amount}{unit} ", token, _amount(Decimal(raw) * factor) + base
+
+
+@lru_cache(maxsize=4096)
+def _brand_tokens(brand: str) -> tuple[str, ...]:
+    return tuple(word_tokens(fold(brand)))
 
 
 def _without(tokens: tuple[str, ...], brand: tuple[str, ...]) -> tuple[str, ...]:

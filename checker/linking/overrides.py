@@ -55,20 +55,23 @@ class Overrides:
     # Selectors that matched no offer in the last run applied: a product gone, or a typo.
     unmatched: list[Selector] = field(default_factory=list)
 
-    def apply(self, offers: list[dict[str, Any]], groups: Groups) -> list[Selector]:
+    def matcher(self) -> OverrideMatcher:
+        """What to show each offer to while the offers are read, to find those named here."""
+        return OverrideMatcher([s for entry in self.join + self.apart for s in entry])
+
+    def apply(self, matcher: OverrideMatcher, groups: Groups) -> list[Selector]:
         """Install the apart entries, join the join entries; the selectors nothing matched."""
-        index = _SelectorIndex(offers, {s.field for e in self.join + self.apart for s in e})
         unmatched: list[Selector] = []
         for number, entry in enumerate(self.apart):
             for side, selector in enumerate(entry):
-                matched = index.matches(selector)
+                matched = matcher.matches(selector)
                 unmatched.extend([selector] if not matched else [])
                 for item in matched:
                     groups.keep_apart(item, (number, side))
         for entry in self.join:
             members: list[int] = []
             for selector in entry:
-                matched = index.matches(selector)
+                matched = matcher.matches(selector)
                 unmatched.extend([selector] if not matched else [])
                 members.extend(matched)
             for item in members[1:]:
@@ -98,31 +101,40 @@ def _name(value: Any) -> str | None:
     return " ".join(fold(str(value)).split()) or None
 
 
-class _SelectorIndex:
-    """Offers by the normalised value of each field that selectors use, built in one pass."""
+class OverrideMatcher:
+    """The offers that selectors name, found in one pass over the offers: only the values the
+    selectors use are remembered, however many offers there are."""
 
-    def __init__(self, offers: list[dict[str, Any]], fields: set[str]) -> None:
-        self.by_value: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self.channels = [offer["channel"] for offer in offers]
-        for position, offer in enumerate(offers):
-            for name in fields:
-                for value in self._values(name, offer):
-                    self.by_value[(name, value)].append(position)
+    def __init__(self, selectors: list[Selector]) -> None:
+        self.fields = {selector.field for selector in selectors}
+        self.wanted = {
+            (selector.field, value)
+            for selector in selectors
+            for value in _values(selector.field, {selector.field: selector.value})
+        }
+        self.by_value: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
 
-    @staticmethod
-    def _values(name: str, offer: dict[str, Any]) -> set[str]:
-        if name == "url":
-            found = {normalise_url(offer.get("url")), normalise_url(offer.get("canonical_url"))}
-        elif name == "name":
-            found = {_name(offer.get("name"))}
-        else:
-            found = {normalise_identifier(name, offer.get(name))}
-        return {value for value in found if value}
+    def see(self, position: int, offer: dict[str, Any]) -> None:
+        """Remember the offer at ``position`` if a selector names it."""
+        for name in self.fields:
+            for value in _values(name, offer):
+                if (name, value) in self.wanted:
+                    self.by_value[(name, value)].append((position, offer["channel"]))
 
     def matches(self, selector: Selector) -> list[int]:
-        value = self._values(selector.field, {selector.field: selector.value})
+        value = _values(selector.field, {selector.field: selector.value})
         found = [item for v in value for item in self.by_value.get((selector.field, v), [])]
-        return [i for i in found if selector.channel in (None, self.channels[i])]
+        return [position for position, channel in found if selector.channel in (None, channel)]
+
+
+def _values(name: str, offer: dict[str, Any]) -> set[str]:
+    if name == "url":
+        found = {normalise_url(offer.get("url")), normalise_url(offer.get("canonical_url"))}
+    elif name == "name":
+        found = {_name(offer.get("name"))}
+    else:
+        found = {normalise_identifier(name, offer.get(name))}
+    return {value for value in found if value}
 
 
 class _SelectorEntry(Schema):
@@ -148,7 +160,7 @@ class _SelectorEntry(Schema):
                 f"{', '.join(given) or 'none'}",
             )
         value = getattr(self, given[0])
-        if not _SelectorIndex._values(given[0], {given[0]: value}):
+        if not _values(given[0], {given[0]: value}):
             raise Problem(given[0], f"{value!r} is not a usable {given[0]}")
         return self
 

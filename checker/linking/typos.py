@@ -13,12 +13,14 @@ not with their pairs; each meeting is then checked with rapidfuzz's optimal stri
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable
 
+import numpy as np
 from rapidfuzz.distance import OSA
 
-from checker.linking.names import NameKey
+from checker.linking.columns import Columns
 
 # The longer of two words one typo apart has at least this many letters.
 MIN_LENGTH = 5
@@ -60,33 +62,62 @@ class Spellings:
     typo from a word. A word is read as a typo only when no other channel uses it, and only as
     the one word one typo away that some other channel uses in a name with the same guards
     (counting every channel, so a typo that fits one product on the website and another in the
-    webshop is read as neither)."""
+    webshop is read as neither). Words are numbers of ``Columns.words``."""
 
-    def __init__(self, keys: Sequence[NameKey | None], channels: Sequence[int]) -> None:
-        self.channels: dict[str, int] = defaultdict(int)  # word → bit mask of channels
-        self.by_signature: dict[Hashable, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for key, channel in zip(keys, channels, strict=True):
-            if key is None:
-                continue
-            words = self.by_signature[key.signature]
-            for word in key.words:
-                self.channels[word] |= 1 << channel
-                words[word] |= 1 << channel
+    def __init__(self, columns: Columns) -> None:
+        self.columns = columns
+        words = columns.is_word
+        items, ranks = columns.word_item[words], columns.word[words].astype(np.int64)
+        bits = np.left_shift(1, columns.channel[items].astype(np.int64))
+        self.channels = np.zeros(len(columns.words), np.int64)  # word → bit mask of channels
+        np.bitwise_or.at(self.channels, ranks, bits)
+        self.width = max(len(columns.words), 1)
+        keys = columns.signature[items].astype(np.int64) * self.width + ranks
+        order = np.argsort(keys, kind="stable")
+        keys, bits = keys[order], bits[order]
+        self.keys, starts = np.unique(keys, return_index=True)
+        self.masks = np.bitwise_or.reduceat(bits, starts) if len(starts) else bits
+        # Where each item's words start among the word entries (which are in item order).
+        self.starts = np.searchsorted(columns.word_item, np.arange(columns.count + 1))
 
-    def fixes(self, names: Iterable[tuple[NameKey, int]]) -> dict[tuple[str, Hashable], str]:
+    def words_of(self, item: int) -> list[int]:
+        """The words (not model numbers) of an item's name."""
+        columns = self.columns
+        start, end = self.starts[item], self.starts[item + 1]
+        return [
+            w
+            for w, is_word in zip(
+                columns.word[start:end].tolist(), columns.is_word[start:end].tolist(), strict=True
+            )
+            if is_word
+        ]
+
+    def _used(self, signature: int, word: int) -> int:
+        """The channels that use ``word`` in a name with this signature (bits)."""
+        key = signature * self.width + word
+        position = int(np.searchsorted(self.keys, key))
+        found = position < len(self.keys) and self.keys[position] == key
+        return int(self.masks[position]) if found else 0
+
+    def fixes(self, items: Iterable[int]) -> dict[tuple[int, int], int]:
         """(word, signature) → the one word that word is a typo of, for the words of these
-        names (with their channels) that no other channel uses."""
+        items' names that no other channel uses."""
+        columns = self.columns
         wanted = {
-            (word, key.signature, channel)
-            for key, channel in names
-            for word in key.words
-            if not self.channels[word] & ~(1 << channel)
+            (word, int(columns.signature[item]), int(columns.channel[item]))
+            for item in items
+            for word in self.words_of(item)
+            if not self.channels[word] & ~(1 << int(columns.channel[item]))
         }
-        found = corrections({word for word, _, _ in wanted}, self.channels)
-        fixes: dict[tuple[str, Hashable], str] = {}
+        known = [columns.words[rank] for rank in np.flatnonzero(self.channels).tolist()]
+        found = corrections({columns.words[word] for word, _, _ in wanted}, known)
+        fixes: dict[tuple[int, int], int] = {}
         for word, signature, channel in wanted:
-            words = self.by_signature[signature]
-            options = [fix for fix in found.get(word, ()) if words.get(fix, 0) & ~(1 << channel)]
+            options = [
+                rank
+                for fix in found.get(columns.words[word], ())
+                if self._used(signature, rank := bisect_left(columns.words, fix)) & ~(1 << channel)
+            ]
             if len(options) == 1:
                 fixes[(word, signature)] = options[0]
         return fixes

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -183,15 +184,17 @@ def _specific_key(key: NameKey) -> bool:
 class Listed:
     """The names of every offer of some channels, for asking whether any lists a post's name."""
 
-    def __init__(self, offers: list[dict[str, Any]]) -> None:
+    def __init__(self, offers: Iterable[dict[str, Any]], wanted: set[str]) -> None:
+        """Only names sharing a blocking word (its first ``PREFIX`` letters) with ``wanted`` are
+        kept: a run's offers pass once, and a million of them are not held for a few posts."""
         self.index: dict[str, list[NameKey]] = defaultdict(list)
         self.brands: set[tuple[str, ...]] = set()
         for offer in offers:
             if not offer.get("name"):
                 continue
             key = name_key(offer["name"], offer.get("brand"))
-            for word in _blocking(key):
-                self.index[word[:PREFIX]].append(key)
+            for word in {word[:PREFIX] for word in _blocking(key)} & wanted:
+                self.index[word].append(key)
             if offer.get("brand"):
                 self.brands.add(name_key(offer["brand"]).tokens)
 
@@ -257,19 +260,31 @@ def _alike(written: str, name: str) -> bool:
 
 
 def unlisted_products(
-    posts: list[dict[str, Any]], products: list[Product], day: date, social: set[str]
+    posts: list[dict[str, Any]], products: Iterable[Product], day: date, social: set[str]
 ) -> list[Unlisted]:
     """Names current posts of ``social`` channels give that no offer of another channel lists,
     each name once (its latest post)."""
-    listed = Listed([o for p in products for o in p.offers if o["channel"] not in social])
-    found: dict[str, Unlisted] = {}
     latest_first = sorted(posts, key=lambda p: (p["published"] or "", p["id"]), reverse=True)
-    for post in latest_first:
-        if post["channel"] not in social or post_state_on(post, day) != "current":
+    named = [
+        (post, start, end)
+        for post in latest_first
+        if post["channel"] in social and post_state_on(post, day) == "current"
+        for start, end in named_products(post["text"])
+    ]
+    if not named:
+        return []
+    # A name without its leading brand has fewer words, never others: these words find its offers.
+    wanted = {
+        word[:PREFIX]
+        for post, start, end in named
+        for word in _blocking(name_key(post["text"][start:end]))
+    }
+    offers = (o for p in products for o in p.offers if o["channel"] not in social)
+    listed = Listed(offers, wanted)
+    found: dict[str, Unlisted] = {}
+    for post, start, end in named:
+        key = listed.key(post["text"][start:end])
+        if not _specific_key(key) or key.sorted_text in found or listed.lists(key):
             continue
-        for start, end in named_products(post["text"]):
-            key = listed.key(post["text"][start:end])
-            if not _specific_key(key) or key.sorted_text in found or listed.lists(key):
-                continue
-            found[key.sorted_text] = Unlisted(post, post["text"][start:end], start, key)
+        found[key.sorted_text] = Unlisted(post, post["text"][start:end], start, key)
     return list(found.values())

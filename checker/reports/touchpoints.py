@@ -19,6 +19,7 @@ with it; the reports read it back (``Grid``): a compact grid in HTML, a sheet in
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import re
 from collections import Counter, defaultdict
@@ -149,9 +150,11 @@ def _products(view: RunView, marks: dict[tuple[str, str], Marks]) -> list[Produc
     def findings(product: Product) -> int:
         return marks[("product", product.key)].findings if ("product", product.key) in marks else 0
 
-    shown = [p for p in view.products if len(p.channels) > 1 or findings(p)]
-    shown.sort(key=lambda p: (-findings(p), -len(p.channels), _name(p).casefold()))
-    return shown[:PRODUCTS]
+    # only the top rows are kept while the products stream past (a million of them would not fit)
+    shown = (p for p in view.products if len(p.channels) > 1 or findings(p))
+    return heapq.nsmallest(
+        PRODUCTS, shown, key=lambda p: (-findings(p), -len(p.channels), _name(p).casefold())
+    )
 
 
 def _name(product: Product) -> str:

@@ -10,7 +10,7 @@ Rules read the linked run and return findings: they never print, write files or 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -31,17 +31,23 @@ class RunView:
     """What the rules see of one run: channels, linked products (with the current social posts
     that name them), service claims, product attributes, the labels of services (ours and those
     rule packs add), every post mention that counts on the run's day, the run's posts, and each
-    product's stock per store."""
+    product's stock per store.
+
+    ``products`` may be a list or a stream a stored run reads a block at a time on each pass
+    (``checker.linking.stored``): a rule walks it, and keeps only the products it reports on.
+    ``currencies`` are the currencies of each channel's offers, when the store has counted
+    them; otherwise they are read from the products."""
 
     run: dict[str, Any]
     channels: dict[str, dict[str, Any]]
-    products: list[Product]
+    products: Iterable[Product]
     claims: list[dict[str, Any]]
     attributes: list[dict[str, Any]] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     posts: list[dict[str, Any]] = field(default_factory=list)
     stock: StockIndex = field(default_factory=StockIndex)
+    currencies: dict[str, set[str]] | None = None
 
     def kind(self, channel: str) -> str | None:
         return self.channels.get(channel, {}).get("kind")
@@ -61,10 +67,14 @@ class RunView:
         """The currencies each channel sells in (its offers' prices, its posts' configured
         currency): a .fi shop in EUR and a .se shop in SEK are two markets."""
         found: dict[str, set[str]] = defaultdict(set)
-        for product in self.products:
-            for offer in product.offers:
-                if offer.get("currency"):
-                    found[offer["channel"]].add(offer["currency"])
+        if self.currencies is not None:
+            for channel, currencies in self.currencies.items():
+                found[channel] |= currencies
+        else:
+            for product in self.products:
+                for offer in product.offers:
+                    if offer.get("currency"):
+                        found[offer["channel"]].add(offer["currency"])
         for post in [*self.posts, *(mention.post for mention in self.mentions)]:
             if post.get("currency"):
                 found[post["channel"]].add(post["currency"])

@@ -31,7 +31,7 @@ product's weight (1200 g vs 1450 g); "Sadesuojan paino 120 g" is the rain cover'
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -114,7 +114,8 @@ class ClaimConflict(RuleType):
         tolerance = Decimal(str(self.settings["relative_tolerance"])) / 100
         vocabulary = default_attribute_vocabulary()
         kinds = {attribute.id: attribute.kind for attribute in vocabulary.attributes}
-        by_page = _product_of_page(view.products)
+        pages = {(row["channel"], row["url"]) for row in view.attributes}
+        by_page = _product_of_page(view.products, pages)
         grouped: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(
             lambda: defaultdict(list)
         )
@@ -125,7 +126,7 @@ class ClaimConflict(RuleType):
             if wanted is not None and row["attribute"] not in wanted:
                 continue
             grouped[(product.key, row["attribute"])][row["channel"]].append(row)
-        products = {product.key: product for product in view.products}
+        products = {product.key: product for product in by_page.values()}
         for (key, attribute), by_channel in sorted(grouped.items()):
             kind = kinds.get(attribute, "named")
             values = {c: {row["value"] for row in rows} for c, rows in by_channel.items()}
@@ -241,14 +242,20 @@ def _close(a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
     return abs(a - b) <= min(abs(a), abs(b)) * tolerance
 
 
-def _product_of_page(products: list[Product]) -> dict[tuple[str, str], Product]:
-    """The one product each (channel, url) offers; pages offering several products are left out,
-    since their attributes could belong to any of them."""
+def _product_of_page(
+    products: Iterable[Product], pages: set[tuple[str, str]]
+) -> dict[tuple[str, str], Product]:
+    """The one product each of these (channel, url) offers; pages offering several products are
+    left out, since their attributes could belong to any of them."""
     found: dict[tuple[str, str], Product] = {}
     ambiguous: set[tuple[str, str]] = set()
+    if not pages:
+        return found
     for product in products:
         for offer in product.offers:
             page = (offer["channel"], offer["url"])
+            if page not in pages:
+                continue
             if page in found and found[page] is not product:
                 ambiguous.add(page)
             found[page] = product

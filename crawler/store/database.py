@@ -43,6 +43,8 @@ _LIMITS = ", ".join(f"'{category}'" for category in LIMITS)
 COUNTED = f"""(COALESCE(p.category, '') NOT IN ({_LIMITS}) OR NOT EXISTS (
     SELECT 1 FROM pages q WHERE q.run_id = p.run_id AND q.channel = p.channel AND q.url = p.url
     AND q.id != p.id AND (q.id < p.id OR COALESCE(q.category, '') NOT IN ({_LIMITS}))))"""
+# What linking reads of an offer.
+LINK_COLUMNS = ("id", "channel", "url", "name", "brand", "gtin", "sku", "mpn", "canonical_url")
 
 
 class Store(Runs, StockTables):
@@ -208,9 +210,57 @@ class Store(Runs, StockTables):
             for row in self.db.query("SELECT * FROM offers WHERE run_id = ? ORDER BY id", [run_id])
         ]
 
-    def iter_offers(self, run_id: int) -> Iterator[dict[str, Any]]:
-        for row in self.db.query("SELECT * FROM offers WHERE run_id = ? ORDER BY id", [run_id]):
-            yield decode_offer(row)
+    def link_inputs(self, run_id: int) -> Iterator[dict[str, Any]]:
+        """What linking reads of each offer of a run, in the order of their ids, streamed."""
+        cursor = self.db.conn.execute(
+            f"SELECT {', '.join(LINK_COLUMNS)} FROM offers WHERE run_id = ? ORDER BY id",
+            (run_id,),
+        )
+        for row in cursor:
+            yield dict(zip(LINK_COLUMNS, row, strict=True))
+
+    def offer_channels(self, run_id: int) -> list[str]:
+        rows = self.db.conn.execute(
+            "SELECT DISTINCT channel FROM offers WHERE run_id = ? ORDER BY channel", (run_id,)
+        )
+        return [channel for (channel,) in rows]
+
+    def offer_brands(self, run_id: int) -> list[str]:
+        rows = self.db.conn.execute(
+            "SELECT DISTINCT brand FROM offers WHERE run_id = ? AND brand IS NOT NULL"
+            " AND brand != ''",
+            (run_id,),
+        )
+        return [brand for (brand,) in rows]
+
+    def offer_currencies(self, run_id: int) -> dict[str, set[str]]:
+        """The currencies each channel's offers are priced in."""
+        found: dict[str, set[str]] = {}
+        rows = self.db.conn.execute(
+            "SELECT DISTINCT channel, currency FROM offers WHERE run_id = ?"
+            " AND currency IS NOT NULL AND currency != ''",
+            (run_id,),
+        )
+        for channel, currency in rows:
+            found.setdefault(channel, set()).add(currency)
+        return found
+
+    def linked_offers(
+        self, run_id: int, product: str | None = None
+    ) -> Iterator[tuple[dict[str, Any], str, int, str, float | None]]:
+        """(offer, product key, group, method, score) of a linked run's offers (or of one
+        product key's), streamed in the order of product key, group and offer id."""
+        where = "l.run_id = ?" + (" AND l.product = ?" if product is not None else "")
+        cursor = self.db.conn.execute(
+            "SELECT l.product, l.grouping, l.method, l.score, o.* FROM links l"
+            " JOIN offers o ON o.id = l.offer_id"
+            f" WHERE {where} ORDER BY l.product, l.grouping, l.offer_id",
+            (run_id,) if product is None else (run_id, product),
+        )
+        columns = [column[0] for column in cursor.description][4:]
+        for key, grouping, method, score, *values in cursor:
+            offer = decode_offer(zip(columns, values, strict=True))
+            yield offer, key, grouping, method, score
 
     def claims(self, run_id: int) -> list[dict[str, Any]]:
         rows = self.db.query("SELECT * FROM claims WHERE run_id = ? ORDER BY rowid", [run_id])
@@ -237,16 +287,16 @@ class Store(Runs, StockTables):
 
     # -- links and findings ---------------------------------------------------------------
 
-    def save_links(self, run_id: int, links: Iterable[tuple[int, str, str, float | None]]) -> None:
+    def save_links(
+        self, run_id: int, links: Iterable[tuple[int, str, str, float | None, int | None]]
+    ) -> None:
+        """Replace a run's links: (offer id, product key, method, score, group), streamed."""
         with self.writing():
             self.db.conn.execute("DELETE FROM links WHERE run_id = ?", (run_id,))
             self.db.conn.executemany(
-                "INSERT INTO links (run_id, offer_id, product, method, score)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (run_id, offer_id, product, method, score)
-                    for offer_id, product, method, score in links
-                ],
+                "INSERT INTO links (run_id, offer_id, product, method, score, grouping)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                ((run_id, *link) for link in links),
             )
 
     def links(self, run_id: int) -> list[dict[str, Any]]:
@@ -254,7 +304,17 @@ class Store(Runs, StockTables):
 
     def save_findings(self, run_id: int, findings: Iterable[dict[str, Any]]) -> None:
         """Replace the run's findings (re-checking a run gives the current rules' view)."""
-        rows = [
+        self.clear_findings(run_id)
+        self.add_findings(run_id, findings)
+        self.mark_checked(run_id)
+
+    def clear_findings(self, run_id: int) -> None:
+        with self.writing():
+            self.db.conn.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
+
+    def add_findings(self, run_id: int, findings: Iterable[dict[str, Any]]) -> None:
+        """Store findings of a run as they are found, in their order."""
+        rows = (
             (
                 run_id,
                 f["fingerprint"],
@@ -269,15 +329,13 @@ class Store(Runs, StockTables):
                 json.dumps(f, ensure_ascii=False, default=json_default),
             )
             for f in findings
-        ]
+        )
         with self.writing():
-            self.db.conn.execute("DELETE FROM findings WHERE run_id = ?", (run_id,))
             self.db.conn.executemany(
                 "INSERT INTO findings (run_id, fingerprint, kind, rule, severity, status, message,"
                 " subject, channels, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-        self.mark_checked(run_id)
 
     def findings(self, run_id: int) -> list[dict[str, Any]]:
         rows = self.db.query("SELECT data FROM findings WHERE run_id = ? ORDER BY rowid", [run_id])

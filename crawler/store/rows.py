@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass
 from decimal import Decimal
 from typing import Any
@@ -111,11 +112,13 @@ class OfferRow(dict[str, Any]):
 JSON_COLUMNS = frozenset({"variant", "sources", "evidence"})
 
 
-def decode_offer(row: dict[str, Any]) -> OfferRow:
+def decode_offer(row: dict[str, Any] | Iterable[tuple[str, Any]]) -> OfferRow:
+    """A stored offer from its row (a mapping, or its columns' names and values)."""
     offer = OfferRow(row)
-    offer["price"] = as_decimal(row["price"])
-    offer["regular_price"] = as_decimal(row["regular_price"])
-    offer["is_from_price"] = bool(row["is_from_price"])
+    stored = dict.__getitem__
+    offer["price"] = as_decimal(stored(offer, "price"))
+    offer["regular_price"] = as_decimal(stored(offer, "regular_price"))
+    offer["is_from_price"] = bool(stored(offer, "is_from_price"))
     return offer
 
 

@@ -282,3 +282,14 @@ def add_offer_feed(db: sqlite_utils.Database) -> None:
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema (a new file gets every table)."""
     migrations.apply(db)
+
+
+@migrations()
+def add_link_groups(db: sqlite_utils.Database) -> None:
+    """Which group each linked offer is in (its first offer's id), and an index that reads a
+    run's products in key order: the check streams them instead of holding a run in memory."""
+    if "grouping" not in {column.name for column in db["links"].columns}:
+        db.execute("ALTER TABLE links ADD COLUMN grouping INTEGER")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS links_product ON links(run_id, product, grouping, offer_id)"
+    )

@@ -35,14 +35,18 @@ class StockTables:
         )
 
     def offer_products(self, run_id: int) -> list[dict[str, Any]]:
-        """Each linked offer's channel, URL, feed id and identifiers, with its product's key:
-        what store stock rows are joined to their product by."""
+        """The channel, URL, feed id and identifiers of each linked offer that a store stock row
+        names (by its feed id or its page), with its product's key: what the rows are joined to
+        their product by. Only those: a million offers without stock rows are not read."""
         return list(
             self.db.query(
                 "SELECT o.channel, o.url, o.item_id, o.name, o.sku, o.gtin, l.product"
                 " FROM offers o JOIN links l ON l.offer_id = o.id AND l.run_id = o.run_id"
-                " WHERE o.run_id = ?",
-                [run_id],
+                " WHERE o.run_id = ? AND ((o.channel, o.item_id) IN"
+                " (SELECT channel, item_id FROM store_stock WHERE run_id = ?)"
+                " OR (o.channel, o.url) IN"
+                " (SELECT channel, url FROM store_stock WHERE run_id = ?))",
+                [run_id, run_id, run_id],
             )
         )
 
