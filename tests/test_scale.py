@@ -16,8 +16,9 @@ from benchmarks.catalogue import CHANNELS, gtin_of, offers, products
 from checker.engine import check_run
 from checker.findings import Finding
 from checker.linking.explain import explain_links
-from checker.linking.linker import link_offers
+from checker.linking.linker import Product, link_offers
 from checker.linking.stored import StoredProducts, link_run
+from checker.reports import touchpoints
 from checker.rule_types.base import RuleType, RunView
 from checker.rule_types.packs import load_rules
 from crawler.items import Offer
@@ -106,6 +107,28 @@ def test_rules_sharing_one_read_find_what_rules_walking_a_list_find(
     # stored as found, with the status and changed flag the history gave each
     assert store.findings(1) == result.rows
     assert [{k: v for k, v in row.items() if k != "changed"} for row in result.rows] == shared
+
+
+def test_the_touchpoint_matrix_reads_only_the_products_with_findings(
+    tmp_path: Path, small_blocks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With more products with findings than the matrix shows, its rows are read by key and
+    are the rows a walk of every product gives."""
+    store = catalogue_run(tmp_path / "run.db")
+    result = check_run(store, 1, load_rules(["default"], RULES_DIR))
+    with_findings = {row["subject"].get("product") for row in result.rows} - {None}
+    assert len(with_findings) > touchpoints.PRODUCTS
+    by_keys = store.touchpoints(1)
+    shown = {row["subject"] for row in by_keys if row["subject_kind"] == "product"}
+    assert len(shown) == touchpoints.PRODUCTS and shown <= with_findings
+    walked: list[Product] = []
+    # the same check again, its matrix chosen from a walk of every product
+    monkeypatch.setattr(
+        StoredProducts, "with_keys", lambda self, keys: walked.extend(self) or walked
+    )
+    check_run(store, 1, load_rules(["default"], RULES_DIR))
+    assert len({p.key for p in walked}) > len(with_findings)
+    assert store.touchpoints(1) == by_keys
 
 
 class Failing(RuleType):

@@ -19,6 +19,7 @@ from checker.linking.overrides import Overrides
 from crawler.store import Store
 
 BLOCK = 2_000  # products read at a time
+KEYS_A_QUERY = 500  # product keys named in one query (SQLite allows 32 766 parameters)
 
 
 class StoredProducts:
@@ -53,6 +54,17 @@ class StoredProducts:
         products = [p for block in self._blocks(self.store.linked_offers(self.run_id, key))
                     for p in block]  # fmt: skip
         return products[-1] if products else None
+
+    def with_keys(self, keys: Iterable[str]) -> Iterator[Product]:
+        """The products of these keys, in the order a walk gives them: a few rows of a report
+        without reading the whole run again."""
+        ordered = sorted(set(keys))  # code point order is SQLite's order of UTF-8 text
+        for start in range(0, len(ordered), KEYS_A_QUERY):
+            rows = self.store.linked_offers(
+                self.run_id, products=ordered[start : start + KEYS_A_QUERY]
+            )
+            for block in self._blocks(rows):
+                yield from block
 
     def _blocks(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[list[Product]]:
         """Products built from rows in key and group order; a block never ends between two

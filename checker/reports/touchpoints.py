@@ -23,12 +23,14 @@ import heapq
 import io
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from checker.linking.linker import Product
 from checker.linking.store_stock import StoreState
+from checker.linking.stored import StoredProducts
 from checker.reports.csv_report import FORMULA_STARTS
 from checker.reports.wording import CURRENCY_CODE, Wording
 from checker.rule_types.claim_conflict import claim_value
@@ -150,8 +152,13 @@ def _products(view: RunView, marks: dict[tuple[str, str], Marks]) -> list[Produc
     def findings(product: Product) -> int:
         return marks[("product", product.key)].findings if ("product", product.key) in marks else 0
 
+    products: Iterable[Product] = view.products
+    found = {key for kind, key in marks if kind == "product" and marks[(kind, key)].findings}
+    if len(found) >= PRODUCTS and isinstance(products, StoredProducts):
+        # the rows are all products with findings: read only those, not the whole run again
+        products = products.with_keys(found)
     # only the top rows are kept while the products stream past (a million of them would not fit)
-    shown = (p for p in view.products if len(p.channels) > 1 or findings(p))
+    shown = (p for p in products if len(p.channels) > 1 or findings(p))
     return heapq.nsmallest(
         PRODUCTS, shown, key=lambda p: (-findings(p), -len(p.channels), _name(p).casefold())
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -246,16 +246,20 @@ class Store(Runs, StockTables):
         return found
 
     def linked_offers(
-        self, run_id: int, product: str | None = None
+        self, run_id: int, product: str | None = None, products: Sequence[str] | None = None
     ) -> Iterator[tuple[dict[str, Any], str, int, str, float | None]]:
         """(offer, product key, group, method, score) of a linked run's offers (or of one
-        product key's), streamed in the order of product key, group and offer id."""
-        where = "l.run_id = ?" + (" AND l.product = ?" if product is not None else "")
+        product key's, or of a few keys'), streamed in the order of product key, group and offer
+        id."""
+        keys = [product] if product is not None else products
+        where = "l.run_id = ?"
+        if keys is not None:  # (no keys: no offers)
+            where += f" AND l.product IN ({', '.join('?' * len(keys))})"
         cursor = self.db.conn.execute(
             "SELECT l.product, l.grouping, l.method, l.score, o.* FROM links l"
             " JOIN offers o ON o.id = l.offer_id"
             f" WHERE {where} ORDER BY l.product, l.grouping, l.offer_id",
-            (run_id,) if product is None else (run_id, product),
+            (run_id, *(keys or ())),
         )
         columns = [column[0] for column in cursor.description][4:]
         for key, grouping, method, score, *values in cursor:
