@@ -10,7 +10,7 @@ import pytest
 from crawler.extraction import extract_page
 from crawler.extraction.page import ParsedPage
 from crawler.extraction.script_built import SCRIPT_BUILT, looks_script_built
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, skip_without_corpus
 
 BUNDLE = "!function(e){var t={};function n(r){if(t[r])return t[r].exports}}" * 40
 
@@ -98,7 +98,7 @@ def test_the_signal_is_a_problem_of_a_page_without_offers() -> None:
 def test_no_real_product_page_of_the_corpus_is_taken_for_a_script_built_one() -> None:
     pages = sorted((CORPUS / "product-pages").glob("*.html.gz"))
     if not pages:
-        pytest.skip(f"{CORPUS} is not beside this checkout")
+        skip_without_corpus()
     flagged = [
         path.name
         for path in pages
