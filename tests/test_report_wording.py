@@ -333,3 +333,22 @@ def test_a_report_can_be_read_in_another_language(tmp_path: Path) -> None:
     swedish = CliRunner().invoke(cli, [*arguments, "--locale", "sv_SE"]).output
     assert f"[KORKEA] Hinta eroaa: webshop 34,90{NBSP}€, website 29,90{NBSP}€" in finnish
     assert f"[HÖG] Priset skiljer sig: webshop 34,90{NBSP}€, website 29,90{NBSP}€" in swedish
+
+
+@pytest.mark.parametrize(
+    ("locale", "link", "said"),
+    [
+        ("en", {"method": "name", "score": 96.4}, "linked by its name (96 % alike)"),
+        ("fi_FI", {"method": "gtin", "score": None}, "yhdistetty GTIN-koodista"),
+        ("sv_SE", {"method": "mention", "score": 88.0}, "nämnd i inlägget (88 % lika)"),
+        ("en", {"method": "override", "score": None}, "linked by your overrides file"),
+        ("en", {"method": "alone", "score": None}, None),
+        ("en", {"method": "brand_model", "score": 90.0}, "linked by brand_model 90.0"),
+    ],
+)
+def test_how_an_offer_was_linked_is_said_in_words(
+    locale: str, link: dict[str, Any], said: str | None
+) -> None:
+    """The table report says how each offer joined its product in the reader's language, not
+    as the linker's method and score ("name 100.0"); a method without words falls back."""
+    assert Wording(locale).link(link) == said

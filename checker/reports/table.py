@@ -113,10 +113,9 @@ def _finding_lines(finding: dict[str, Any], say: Wording, style: Any) -> list[st
             lines.append(f"      {seen['url']}")
         if seen.get("evidence"):
             lines.extend(wrap(f"“{seen['evidence']}”", "      ", "       "))
-        link = seen.get("link")
-        if link and link.get("method") not in (None, "alone"):
-            score = f" {link['score']}" if link.get("score") is not None else ""
-            lines.append("      " + say.text("linked_by", method=f"{link['method']}{score}"))
+        linked = say.link(seen.get("link") or {})
+        if linked:
+            lines.append(f"      {linked}")
     lines.extend(change_lines(finding, "  ~ "))
     if finding.get("how_to_fix"):
         lines.extend(wrap(f"{say.text('how_to_fix')}: {finding['how_to_fix']}"))

@@ -78,6 +78,16 @@ class Wording:
             values["count"] = self.number(count)
         return str(entry).format(**values)
 
+    def link(self, link: dict[str, Any]) -> str | None:
+        """How an offer was linked to its product, in words ("linked by its name (96 % alike)");
+        None for an offer alone in its product."""
+        method, score = link.get("method"), link.get("score")
+        if method in (None, "alone"):
+            return None
+        if f"linked_{method}" in self.messages["text"]:
+            return self.text(f"linked_{method}", score=self.number(round(score or 0)))
+        return self.text("linked_by", method=f"{method} {score or ''}".strip())
+
     def run_status(self, status: str) -> str:
         """A run's status (complete, incomplete) in this language; others as stored."""
         return self.text(status) if status in ("complete", "incomplete") else status
