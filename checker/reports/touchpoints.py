@@ -56,11 +56,11 @@ def cells(view: RunView, findings: list[dict[str, Any]]) -> list[dict[str, Any]]
             marks[subject].add(finding)
     found: list[dict[str, Any]] = []
     rows: list[tuple[dict[str, Any], dict[str, dict[str, Any]]]] = []
+    by_service: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for claim in view.claims:  # one pass over the claims, not one a service
+        by_service[claim["service"]][claim["channel"]].append(claim)
     for service, label in _services(view):
-        claims: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for claim in view.claims:
-            if claim["service"] == service:
-                claims[claim["channel"]].append(claim)
+        claims = by_service[service]
         row: dict[str, Any] = {"subject_kind": "service", "subject": service, "label": label}
         rows.append((row, {channel: _service_cell(said) for channel, said in claims.items()}))
     for product in _products(view, marks):
